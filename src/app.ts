@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'restify';
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { DEFAULT_CATALOGUE } from './catalogue';
+import { renderCard } from './cards/render';
+import type { Config } from './config';
+import { systemClock, type Clock } from './lib/clock';
+import type { Logger } from './lib/logger';
+import { createHttpServer } from './server/http';
+import { tableChannelSettings } from './storage/channelSettings';
+import { tableConversationReferences } from './storage/conversationReferences';
+import type { Tables } from './storage/tables';
+import { botAppId, botAuthentication, LiaisonAdapter } from './teams/adapter';
+import { LiaisonBot } from './teams/bot';
+import { ReferenceRefresher } from './teams/references';
+import { cardResponse } from './teams/reply';
+import { adapterSender, type ProactiveSender } from './teams/sender';
+import type { BotServices } from './teams/services';
+import { attachTurnLogger } from './teams/turnLogger';
+
+export interface AppDeps {
+  config: Pick<Config, 'bot' | 'allowedTenants' | 'allowedServiceHosts' | 'admins'>;
+  tables: Tables;
+  logger: Logger;
+  clock?: Clock;
+  /** Replaces Microsoft's authentication endpoints (tests use a loopback OpenID server). */
+  authEndpoints?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+}
+
+export interface App {
+  server: Server;
+  sender: ProactiveSender;
+  services: BotServices;
+  /** Starts listening; resolves with the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Stops accepting connections and waits (up to `graceMs`) for turns in flight. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const STORAGE_PING_MS = 2_000;
+
+/** Wires Liaison's parts together. The process entry point (index.ts) and the tests both start here. */
+export function createApp(deps: AppDeps): App {
+  const { config, tables, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const services: BotServices = {
+    references: tableConversationReferences(tables.client('ConversationReferences')),
+    channelSettings: tableChannelSettings(tables.client('ChannelSettings')),
+    catalogue: DEFAULT_CATALOGUE,
+    admins: config.admins,
+    clock,
+    logger,
+  };
+
+  const auth = botAuthentication(config.bot, deps.authEndpoints);
+  const adapter = new LiaisonAdapter(auth);
+  adapter.use(new ReferenceRefresher(services.references, clock, logger));
+  adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
+  const bot = new LiaisonBot(services);
+
+  const { server, inFlight } = createHttpServer({
+    turns: {
+      auth,
+      run: (result, activity, logic) => adapter.runTurn(result, activity, logic),
+      logic: async (context) => {
+        attachTurnLogger(context, logger);
+        await bot.run(context);
+      },
+    },
+    healthy: () => tables.ping(STORAGE_PING_MS).then(() => true, () => false),
+    allowedTenants: config.allowedTenants,
+    allowedServiceHosts: config.allowedServiceHosts,
+    logger,
+  });
+
+  return {
+    server,
+    services,
+    sender: adapterSender(adapter, botAppId(config.bot), config.allowedServiceHosts),
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const address: AddressInfo = server.address();
+          resolve(`http://${host ?? '127.0.0.1'}:${address.port}`);
+        });
+      }),
+    async close(graceMs = 10_000) {
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => { resolve(); });
+      });
+      const drained = await inFlight.drained(graceMs);
+      if (!drained) logger.warn({ inFlight: inFlight.size }, 'stopped with turns still in flight');
+      (server.server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await closed;
+    },
+  };
+}
+
+const SORRY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a minute.';
+
+/** Logs with the turn's ids (never the activity) and tells the person in a sentence they can act on. */
+async function onTurnError(context: TurnContext, error: Error, logger: Logger): Promise<void> {
+  const { activity } = context;
+  logger.error({ err: error, activityId: activity.id, conversationId: activity.conversation.id, activityType: activity.type }, 'turn failed');
+  try {
+    if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
+      const card = renderCard('notice', { title: 'Not saved', text: SORRY });
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: cardResponse(card) } });
+    } else if (activity.type === 'message') {
+      await context.sendActivity(SORRY);
+    }
+  } catch (sendError) {
+    logger.warn({ err: sendError, activityId: activity.id }, 'could not tell the user about the failed turn');
+  }
+}

@@ -1,0 +1,54 @@
+import type { Service } from '../catalogue';
+
+/** What a team channel is registered for. `services` empty means every service. */
+export interface ChannelRegistration {
+  teamId: string;
+  channelId: string;
+  channelName: string;
+  itRequests: boolean;
+  services: string[];
+  praisePosts: boolean;
+  updatedBy: { aadObjectId: string; name: string };
+  updatedAt: Date;
+}
+
+export interface RegistrationChoice {
+  itRequests: boolean;
+  services: string[];
+  praisePosts: boolean;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+/** Checks the choices made on the setup card against the catalogue. */
+export function validateChoice(choice: RegistrationChoice, catalogue: readonly Service[]): Result<RegistrationChoice> {
+  const known = new Set(catalogue.map((s) => s.id));
+  const unknown = choice.services.filter((id) => !known.has(id));
+  if (unknown.length > 0) return { ok: false, reason: 'Some of the chosen services are not in the catalogue. Please choose again from the list.' };
+  if (!choice.itRequests && choice.services.length > 0) {
+    return { ok: false, reason: 'Services only apply to IT requests. Turn on IT requests, or clear the services.' };
+  }
+  return { ok: true, value: { ...choice, services: [...new Set(choice.services)] } };
+}
+
+/** Whether a person may change channel registrations: the admins, or anyone in the team when there are none. */
+export function maySetUp(aadObjectId: string | undefined, admins: readonly string[]): boolean {
+  if (admins.length === 0) return true;
+  return aadObjectId !== undefined && admins.includes(aadObjectId.toLowerCase());
+}
+
+/** "IT requests for all services", "IT requests for Printing, Wi-Fi and weekly thanks", "nothing". */
+export function describeRegistration(r: RegistrationChoice, catalogue: readonly Service[]): string {
+  const parts: string[] = [];
+  if (r.itRequests) {
+    const names = r.services.map((id) => catalogue.find((s) => s.id === id)?.name ?? id);
+    parts.push(names.length === 0 ? 'IT requests for all services' : `IT requests for ${joinNames(names)}`);
+  }
+  if (r.praisePosts) parts.push('the weekly thanks post');
+  return parts.length === 0 ? 'nothing yet' : joinNames(parts);
+}
+
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}

@@ -1,0 +1,75 @@
+import type { TableClient } from '@azure/data-tables';
+import type { ChannelRegistration } from '../setup/registration';
+import { isNotFound, tableKey } from './tables';
+
+/** Which team channels receive IT requests and weekly thanks. Partitioned by team. */
+export interface ChannelSettingsStore {
+  get(teamId: string, channelId: string): Promise<ChannelRegistration | undefined>;
+  listForTeam(teamId: string): Promise<ChannelRegistration[]>;
+  save(registration: ChannelRegistration): Promise<void>;
+}
+
+interface RegistrationEntity {
+  partitionKey: string;
+  rowKey: string;
+  teamId: string;
+  channelId: string;
+  channelName: string;
+  itRequests: boolean;
+  services: string;
+  praisePosts: boolean;
+  updatedById: string;
+  updatedByName: string;
+  updatedAt: Date;
+}
+
+function toRegistration(e: RegistrationEntity): ChannelRegistration {
+  return {
+    teamId: e.teamId,
+    channelId: e.channelId,
+    channelName: e.channelName,
+    itRequests: e.itRequests,
+    services: JSON.parse(e.services) as string[],
+    praisePosts: e.praisePosts,
+    updatedBy: { aadObjectId: e.updatedById, name: e.updatedByName },
+    updatedAt: new Date(e.updatedAt),
+  };
+}
+
+export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
+  return {
+    async get(teamId, channelId) {
+      try {
+        return toRegistration(await table.getEntity<RegistrationEntity>(tableKey(teamId), tableKey(channelId)));
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+    async listForTeam(teamId) {
+      const found: ChannelRegistration[] = [];
+      const filter = `PartitionKey eq '${tableKey(teamId).replace(/'/g, "''")}'`;
+      for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { filter } })) {
+        found.push(toRegistration(entity));
+      }
+      return found.sort((a, b) => a.channelName.localeCompare(b.channelName));
+    },
+    async save(r) {
+      // Settings are replaced whole; saving the same choice twice changes nothing.
+      const entity: RegistrationEntity = {
+        partitionKey: tableKey(r.teamId),
+        rowKey: tableKey(r.channelId),
+        teamId: r.teamId,
+        channelId: r.channelId,
+        channelName: r.channelName,
+        itRequests: r.itRequests,
+        services: JSON.stringify(r.services),
+        praisePosts: r.praisePosts,
+        updatedById: r.updatedBy.aadObjectId,
+        updatedByName: r.updatedBy.name,
+        updatedAt: r.updatedAt,
+      };
+      await table.upsertEntity(entity, 'Replace');
+    },
+  };
+}

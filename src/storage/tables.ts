@@ -1,0 +1,82 @@
+import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { StorageConfig } from '../config';
+
+/** The tables Liaison uses. Each aggregate keeps its own table. */
+export const TABLE_NAMES = ['ConversationReferences', 'ChannelSettings'] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+export interface Tables {
+  client(name: TableName): TableClient;
+  /** Creates missing tables; safe to call from several instances at once. */
+  ensureCreated(): Promise<void>;
+  /** Resolves when the table service answers; rejects otherwise. */
+  ping(timeoutMs: number): Promise<void>;
+}
+
+type ReachableStorage = Exclude<StorageConfig, { kind: 'embedded' }>;
+
+/**
+ * Opens Azure Table storage. `prefix` keeps test runs apart in one Azurite account
+ * (table names are letters and digits only).
+ */
+export function openTables(storage: ReachableStorage, prefix = ''): Tables {
+  const { service, forTable } = clientsFor(storage);
+  const clients = new Map<TableName, TableClient>(TABLE_NAMES.map((name) => [name, forTable(prefix + name)]));
+
+  return {
+    client(name) {
+      const client = clients.get(name);
+      if (!client) throw new Error(`Unknown table ${name}`);
+      return client;
+    },
+    async ensureCreated() {
+      await Promise.all([...clients.values()].map((c) => c.createTable()));
+    },
+    async ping(timeoutMs) {
+      await service.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
+    },
+  };
+}
+
+function clientsFor(storage: ReachableStorage): { service: TableServiceClient; forTable: (table: string) => TableClient } {
+  if (storage.kind === 'connectionString') {
+    const options: TableServiceClientOptions = { allowInsecureConnection: isInsecure(storage.connectionString) };
+    return {
+      service: TableServiceClient.fromConnectionString(storage.connectionString, options),
+      forTable: (table) => TableClient.fromConnectionString(storage.connectionString, table, options),
+    };
+  }
+  const credential = new DefaultAzureCredential(
+    storage.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: storage.managedIdentityClientId },
+  );
+  return {
+    service: new TableServiceClient(storage.endpoint, credential),
+    forTable: (table) => new TableClient(storage.endpoint, table, credential),
+  };
+}
+
+function isInsecure(connectionString: string): boolean {
+  return /DefaultEndpointsProtocol=http;|TableEndpoint=http:\/\//i.test(connectionString) || /^UseDevelopmentStorage=true/i.test(connectionString);
+}
+
+/**
+ * Table keys may not contain / \ # ? or control characters. Teams ids (19:...@thread.tacv2, 29:..., a:...)
+ * rarely do, but nothing guarantees it, so such characters and % itself are percent-encoded.
+ */
+export function tableKey(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[%/\\#?\u0000-\u001f\u007f-\u009f]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** True for the service's "the entity does not exist" answer. */
+export function isNotFound(error: unknown): boolean {
+  return statusOf(error) === 404;
+}
+
+export function statusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number') {
+    return error.statusCode;
+  }
+  return undefined;
+}

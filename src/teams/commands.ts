@@ -1,0 +1,31 @@
+import { TurnContext, type Activity } from 'botbuilder';
+
+export const COMMANDS = ['help', 'setup', 'status'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+/** Where a message came from, which decides what the commands mean. */
+export type Scope = 'personal' | 'channel' | 'other';
+
+export function scopeOf(activity: Activity): Scope {
+  const type = activity.conversation.conversationType;
+  if (type === 'personal') return 'personal';
+  if (type === 'channel') return 'channel';
+  return 'other';
+}
+
+/**
+ * The command a message asks for, if any: the bot's mention removed (in a channel the text arrives as
+ * `<at>Liaison</at> setup`), case and surrounding punctuation ignored.
+ */
+export function commandOf(activity: Activity): Command | undefined {
+  // Typed as always present, but a message can come without text (an attachment alone).
+  const text = (TurnContext.removeRecipientMention(activity) as string | undefined) ?? '';
+  const normalized = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} ]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return COMMANDS.find((c) => c === normalized);
+}

@@ -1,0 +1,45 @@
+import type { TurnContext } from 'botbuilder';
+import { renderCard } from '../../cards/render';
+import type { Scope } from '../commands';
+import type { BotServices } from '../services';
+import { sendCard } from '../reply';
+
+interface CommandHelp {
+  command: string;
+  description: string;
+}
+
+export const PERSONAL_COMMANDS: readonly CommandHelp[] = [
+  { command: 'help', description: 'What I can do and what to type' },
+];
+
+const CHANNEL_COMMANDS: readonly CommandHelp[] = [
+  { command: 'setup', description: 'Choose what this channel receives: IT requests, the weekly thanks post, or both' },
+  { command: 'status', description: "See what each of this team's channels is connected to" },
+  { command: 'help', description: 'Show this list' },
+];
+
+export function whoMayChange(admins: readonly string[]): string {
+  return admins.length === 0
+    ? 'Any member of this team can change this, because no Liaison admins are configured.'
+    : 'Only Liaison admins can change what a channel receives.';
+}
+
+/** Anything Liaison does not understand gets this, never an error. */
+export async function sendHelp(context: TurnContext, scope: Scope, services: BotServices): Promise<void> {
+  const card =
+    scope === 'personal'
+      ? renderCard('help', {
+          title: 'What I can do',
+          intro: "I help you ask IT for help in IT's own terms and keep you posted. Type one of these:",
+          commands: PERSONAL_COMMANDS,
+          note: 'IT teams connect me to their channel with @Liaison setup in Teams.',
+        })
+      : renderCard('help', {
+          title: 'What I can do here',
+          intro: 'Mention me and type a command, for example @Liaison setup.',
+          commands: CHANNEL_COMMANDS,
+          note: whoMayChange(services.admins),
+        });
+  await sendCard(context, card, 'What I can do');
+}

@@ -1,0 +1,123 @@
+import { teamsGetChannelId, teamsGetTeamInfo, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { inert, renderCard, type AdaptiveCard } from '../../cards/render';
+import { describeRegistration, maySetUp, validateChoice, type RegistrationChoice } from '../../setup/registration';
+import { cardResponse, sendCard } from '../reply';
+import type { BotServices } from '../services';
+import { turnLogger } from '../turnLogger';
+import { whoMayChange } from './help';
+
+interface ChannelInTeam {
+  teamId: string;
+  teamName: string;
+  channelId: string;
+  channelName: string;
+}
+
+/** The team and channel an activity comes from, as set by Teams (never from card data). */
+function channelOf(context: TurnContext): ChannelInTeam | undefined {
+  const { activity } = context;
+  const team = teamsGetTeamInfo(activity);
+  const channelId = teamsGetChannelId(activity);
+  if (!team?.id || channelId === null) return undefined;
+  const data: unknown = activity.channelData;
+  const named = z.object({ channel: z.object({ name: z.string() }) }).safeParse(data);
+  // Teams leaves out the name of the General channel, whose id is the team's id.
+  const channelName = named.success ? named.data.channel.name : channelId === team.id ? 'General' : 'this channel';
+  return { teamId: team.id, teamName: team.name ?? 'this team', channelId, channelName };
+}
+
+const NOT_IN_CHANNEL = 'Channel setup works in a team channel. Go to the channel that should receive IT requests, and mention me there with setup.';
+
+interface SetupMessage {
+  text: string;
+  style: 'good' | 'attention';
+}
+
+async function setupCard(channel: ChannelInTeam, services: BotServices, choice?: RegistrationChoice, message?: SetupMessage): Promise<AdaptiveCard> {
+  const current = choice ?? (await services.channelSettings.get(channel.teamId, channel.channelId)) ?? { itRequests: true, services: [], praisePosts: false };
+  return renderCard('channel-setup', {
+    channelName: inert(channel.channelName),
+    message: message?.text ?? '',
+    messageStyle: message?.style ?? 'default',
+    itRequests: String(current.itRequests),
+    services: current.services.join(','),
+    serviceChoices: services.catalogue.map((s) => ({ title: s.name, value: s.id })),
+    praisePosts: String(current.praisePosts),
+    whoMayChange: whoMayChange(services.admins),
+  });
+}
+
+/** `@Liaison setup` in a channel: the card to choose what the channel receives. */
+export async function showSetup(context: TurnContext, services: BotServices): Promise<void> {
+  const channel = channelOf(context);
+  if (!channel) {
+    await context.sendActivity(NOT_IN_CHANNEL);
+    return;
+  }
+  await sendCard(context, await setupCard(channel, services), `Connect ${channel.channelName} to Liaison`);
+}
+
+/** Card inputs come back as strings: toggles as "true"/"false", a multi-select as "a,b,c". */
+const SetupInputs = z.object({
+  itRequests: z.enum(['true', 'false']).default('false'),
+  praisePosts: z.enum(['true', 'false']).default('false'),
+  services: z.string().max(2000).default(''),
+});
+
+/** The Save button on the setup card. */
+export async function saveSetup(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const channel = channelOf(context);
+  if (!channel) return messageCard(NOT_IN_CHANNEL);
+  const { from } = context.activity;
+
+  const inputs = SetupInputs.safeParse(data);
+  if (!inputs.success) {
+    return cardResponse(await setupCard(channel, services, undefined, { text: 'That did not look like the setup form. Please choose again and press Save.', style: 'attention' }));
+  }
+  const choice: RegistrationChoice = {
+    itRequests: inputs.data.itRequests === 'true',
+    praisePosts: inputs.data.praisePosts === 'true',
+    services: inputs.data.services.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+  };
+
+  if (!maySetUp(from.aadObjectId, services.admins)) {
+    turnLogger(context, services.logger).info({ teamId: channel.teamId, channelId: channel.channelId }, 'refused a channel setup change by someone who is not an admin');
+    return cardResponse(await setupCard(channel, services, undefined, { text: 'Only Liaison admins can change what this channel receives, so nothing was changed. Ask one of them, or your IT team.', style: 'attention' }));
+  }
+
+  const valid = validateChoice(choice, services.catalogue);
+  if (!valid.ok) return cardResponse(await setupCard(channel, services, choice, { text: valid.reason, style: 'attention' }));
+
+  await services.channelSettings.save({
+    teamId: channel.teamId,
+    channelId: channel.channelId,
+    channelName: channel.channelName,
+    ...valid.value,
+    updatedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name },
+    updatedAt: services.clock.now(),
+  });
+  turnLogger(context, services.logger).info({ teamId: channel.teamId, channelId: channel.channelId, itRequests: valid.value.itRequests, praisePosts: valid.value.praisePosts }, 'channel registration saved');
+  const text = `Saved. ${channel.channelName} receives ${describeRegistration(valid.value, services.catalogue)}.`;
+  return cardResponse(await setupCard(channel, services, valid.value, { text: inert(text), style: 'good' }));
+}
+
+/** `@Liaison status`: what each channel of the team is registered for. */
+export async function showStatus(context: TurnContext, services: BotServices): Promise<void> {
+  const channel = channelOf(context);
+  if (!channel) {
+    await context.sendActivity('Status works in a team channel: mention me there with status.');
+    return;
+  }
+  const registrations = (await services.channelSettings.listForTeam(channel.teamId)).filter((r) => r.itRequests || r.praisePosts);
+  const card = renderCard('channel-status', {
+    teamName: inert(channel.teamName),
+    hasItChannel: registrations.some((r) => r.itRequests),
+    channels: registrations.map((r) => ({ name: inert(r.channelName), receives: inert(describeRegistration(r, services.catalogue)) })),
+  });
+  await sendCard(context, card, `Liaison in ${channel.teamName}`);
+}
+
+function messageCard(text: string): AdaptiveCardInvokeResponse {
+  return cardResponse(renderCard('notice', { title: 'Channel setup', text }));
+}
