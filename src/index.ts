@@ -4,11 +4,14 @@ import { createLogger, type Logger } from './lib/logger';
 import { startAzurite, type EmbeddedAzurite } from './storage/azurite';
 import { openTables, type Tables } from './storage/tables';
 
-/**
- * The process entry point: configuration, storage, the app, and a clean stop on SIGTERM/SIGINT.
- * Returns a function that stops everything (used by the dev runner).
- */
-export async function main(): Promise<() => Promise<void>> {
+export interface Running {
+  /** Where the bot listens, e.g. http://127.0.0.1:3978 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The process entry point: configuration, storage, the app, and a clean stop on SIGTERM/SIGINT. */
+export async function main(): Promise<Running> {
   let config: Config;
   try {
     config = loadConfig();
@@ -28,8 +31,8 @@ export async function main(): Promise<() => Promise<void>> {
 
   const { tables, embedded } = await openStorage(config, logger);
   const app = createApp({ config, tables, logger });
-  const url = await app.listen(config.port, '0.0.0.0');
-  logger.info({ port: new URL(url).port, environment: config.environment, startupMs: Date.now() - startedAt }, 'Liaison is listening');
+  const { port } = new URL(await app.listen(config.port, '0.0.0.0'));
+  logger.info({ port, environment: config.environment, startupMs: Date.now() - startedAt }, 'Liaison is listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -51,7 +54,7 @@ export async function main(): Promise<() => Promise<void>> {
       );
     });
   }
-  return stop;
+  return { url: `http://127.0.0.1:${port}`, stop };
 }
 
 async function openStorage(config: Config, logger: Logger): Promise<{ tables: Tables; embedded?: EmbeddedAzurite }> {

@@ -16,8 +16,23 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
         paths: ['authorization', '*.authorization', 'headers.authorization', 'password', '*.password', 'token', '*.token', 'email', '*.email', 'userPrincipalName', '*.userPrincipalName', 'connectionString', '*.connectionString'],
         censor: '[redacted]',
       },
-      serializers: { err: pino.stdSerializers.err },
+      serializers: { err: serializeError },
     },
     destination,
   );
+}
+
+/**
+ * Only what helps an operator: HTTP client errors (Azure SDK, Bot Connector) carry the request and
+ * response, headers and bearer tokens included, which must never reach the log.
+ */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const fields: Record<string, unknown> = { type: error.name, message: error.message, stack: error.stack };
+  for (const key of ['code', 'statusCode', 'status'] as const) {
+    const value: unknown = (error as unknown as Record<string, unknown>)[key];
+    if (typeof value === 'string' || typeof value === 'number') fields[key] = value;
+  }
+  if (error.cause !== undefined) fields.cause = serializeError(error.cause);
+  return fields;
 }

@@ -37,12 +37,12 @@ export function maySetUp(aadObjectId: string | undefined, admins: readonly strin
   return aadObjectId !== undefined && admins.includes(aadObjectId.toLowerCase());
 }
 
-/** "IT requests for all services", "IT requests for Printing, Wi-Fi and weekly thanks", "nothing". */
+/** "IT requests for all services", "IT requests about Printing; Wi-Fi only and the weekly thanks post", "nothing yet". */
 export function describeRegistration(r: RegistrationChoice, catalogue: readonly Service[]): string {
   const parts: string[] = [];
   if (r.itRequests) {
     const names = r.services.map((id) => catalogue.find((s) => s.id === id)?.name ?? id);
-    parts.push(names.length === 0 ? 'IT requests for all services' : `IT requests for ${joinNames(names)}`);
+    parts.push(names.length === 0 ? 'IT requests for all services' : `IT requests about ${names.join('; ')} only`);
   }
   if (r.praisePosts) parts.push('the weekly thanks post');
   return parts.length === 0 ? 'nothing yet' : joinNames(parts);

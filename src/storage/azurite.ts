@@ -169,10 +169,10 @@ async function launch(entry: string, host: string, port: number, options: StartA
     options.onLog?.(line);
     if (!ready && line.includes(READY_MARKER)) onReadyLine?.();
   };
-  if (child.stdout) readline.createInterface({ input: child.stdout }).on('line', onLine);
-  if (child.stderr) readline.createInterface({ input: child.stderr }).on('line', onLine);
+  readline.createInterface({ input: child.stdout }).on('line', onLine);
+  readline.createInterface({ input: child.stderr }).on('line', onLine);
   // We never write to the child's stdin; it exists so the child notices when we die.
-  child.stdin?.on('error', () => undefined);
+  child.stdin.on('error', () => undefined);
 
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('exit', (code, signal) => {

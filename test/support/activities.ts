@@ -6,6 +6,8 @@
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import type {
+  Request,
+  Response,
   Activity,
   ChannelAccount,
   ChannelInfo,
@@ -381,4 +383,42 @@ export function cardAction(p: CardActionParams): TeamsActivity {
 /** A fresh random GUID, e.g. for a forged aadObjectId. */
 export function randomGuid(): string {
   return randomUUID();
+}
+
+export interface CapturedResponse {
+  status: number;
+  body: unknown;
+  ended: boolean;
+}
+
+/**
+ * A request/response pair for `CloudAdapter.process(req, res, logic)`, as restify would hand it over: the body
+ * is the activity after a JSON round trip. `out` receives the status and body the adapter answers.
+ */
+export function adapterRequest(activity: TeamsActivity | Record<string, unknown>, authorization?: string): { req: Request; res: Response; out: CapturedResponse } {
+  const out: CapturedResponse = { status: 0, body: undefined, ended: false };
+  const res: Response = {
+    socket: {},
+    status(code: number) {
+      out.status = code;
+      return res;
+    },
+    header() {
+      return res;
+    },
+    send(body: unknown) {
+      out.body = body;
+      return res;
+    },
+    end() {
+      out.ended = true;
+      return res;
+    },
+  };
+  const req: Request = {
+    method: 'POST',
+    headers: authorization === undefined ? {} : { authorization },
+    body: JSON.parse(JSON.stringify(activity)) as Record<string, unknown>,
+  };
+  return { req, res, out };
 }

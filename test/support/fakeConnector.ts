@@ -32,8 +32,13 @@ export interface RecordedCall {
   kind: CallKind;
   /** Decoded conversation id (for createConversation: the id this fake assigned). */
   conversationId?: string;
-  /** Decoded activity id from the path; for send/reply/createConversation: the id this fake assigned. */
+  /**
+   * Decoded activity id from the path (reply: the message replied to; update/delete: the message changed).
+   * For send and createConversation, which have none in the path, the id this fake assigned.
+   */
   activityId?: string;
+  /** Id this fake assigned to a posted message (send, reply, createConversation with an activity). */
+  assignedId?: string;
   teamId?: string;
   memberId?: string;
   /** The parsed JSON body, exactly as the client sent it (undefined for GET/DELETE). */
@@ -270,7 +275,10 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
         activity = outcome.activity;
         parameters = outcome.parameters;
         if (outcome.conversationId !== undefined) call.conversationId = outcome.conversationId;
-        if (outcome.activityId !== undefined) call.activityId = outcome.activityId;
+        if (outcome.assignedId !== undefined) {
+          call.assignedId = outcome.assignedId;
+          call.activityId ??= outcome.assignedId;
+        }
         delivered = activity !== undefined && status < 300;
       }
     }
@@ -310,7 +318,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     activity?: Partial<Activity>;
     parameters?: Partial<ConversationParameters>;
     conversationId?: string;
-    activityId?: string;
+    assignedId?: string;
   }
 
   const answer = (r: Route, body: unknown, query: URLSearchParams): Outcome => {
@@ -321,7 +329,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
         const id = newActivityId();
         const activity = { ...(body as Partial<Activity>), id, conversation: { ...(isRecord(body.conversation) ? body.conversation : {}), id: r.conversationId } } as Partial<Activity>;
         if (r.kind === 'reply' && activity.replyToId === undefined && r.activityId !== undefined) activity.replyToId = r.activityId;
-        return { status: 200, response: { id }, activity, activityId: id };
+        return { status: 200, response: { id }, activity, assignedId: id };
       }
       case 'update': {
         if (!isRecord(body) || r.activityId === undefined || r.conversationId === undefined) {
@@ -351,7 +359,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
             response: { id: conversationId, activityId: id },
             parameters,
             conversationId,
-            activityId: id,
+            assignedId: id,
             ...(activity ? { activity } : {}),
           };
         }
@@ -367,7 +375,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
           response: id !== undefined ? { id: conversationId, activityId: id } : { id: conversationId },
           parameters,
           conversationId,
-          ...(id !== undefined ? { activityId: id } : {}),
+          ...(id !== undefined ? { assignedId: id } : {}),
           ...(activity ? { activity } : {}),
         };
       }

@@ -1,4 +1,4 @@
-import { teamsGetChannelId, teamsGetTeamInfo, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
+import { TeamsInfo, teamsGetChannelId, teamsGetTeamInfo, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { inert, renderCard, type AdaptiveCard } from '../../cards/render';
 import { describeRegistration, maySetUp, validateChoice, type RegistrationChoice } from '../../setup/registration';
@@ -9,22 +9,36 @@ import { whoMayChange } from './help';
 
 interface ChannelInTeam {
   teamId: string;
-  teamName: string;
+  /** Teams sends the team's name only with some activities. */
+  teamName?: string;
   channelId: string;
   channelName: string;
 }
 
 /** The team and channel an activity comes from, as set by Teams (never from card data). */
-function channelOf(context: TurnContext): ChannelInTeam | undefined {
+async function channelOf(context: TurnContext, services: BotServices): Promise<ChannelInTeam | undefined> {
   const { activity } = context;
   const team = teamsGetTeamInfo(activity);
   const channelId = teamsGetChannelId(activity);
   if (!team?.id || channelId === null) return undefined;
-  const data: unknown = activity.channelData;
-  const named = z.object({ channel: z.object({ name: z.string() }) }).safeParse(data);
-  // Teams leaves out the name of the General channel, whose id is the team's id.
-  const channelName = named.success ? named.data.channel.name : channelId === team.id ? 'General' : 'this channel';
-  return { teamId: team.id, teamName: team.name ?? 'this team', channelId, channelName };
+  const named = z.object({ channel: z.object({ name: z.string().min(1) }) }).safeParse(activity.channelData);
+  const channelName = named.success ? named.data.channel.name : await lookUpChannelName(context, team.id, channelId, services);
+  return { teamId: team.id, teamName: team.name, channelId, channelName };
+}
+
+/**
+ * Card presses and some messages come without the channel's name: ask Teams. The General channel has
+ * no name there either; its id is the team's id.
+ */
+async function lookUpChannelName(context: TurnContext, teamId: string, channelId: string, services: BotServices): Promise<string> {
+  if (channelId === teamId) return 'General';
+  try {
+    const channels = await TeamsInfo.getTeamChannels(context, teamId);
+    return channels.find((c) => c.id === channelId)?.name ?? 'this channel';
+  } catch (error) {
+    turnLogger(context, services.logger).warn({ err: error, teamId, channelId }, 'could not look up the channel name');
+    return 'this channel';
+  }
 }
 
 const NOT_IN_CHANNEL = 'Channel setup works in a team channel. Go to the channel that should receive IT requests, and mention me there with setup.';
@@ -50,7 +64,7 @@ async function setupCard(channel: ChannelInTeam, services: BotServices, choice?:
 
 /** `@Liaison setup` in a channel: the card to choose what the channel receives. */
 export async function showSetup(context: TurnContext, services: BotServices): Promise<void> {
-  const channel = channelOf(context);
+  const channel = await channelOf(context, services);
   if (!channel) {
     await context.sendActivity(NOT_IN_CHANNEL);
     return;
@@ -67,7 +81,7 @@ const SetupInputs = z.object({
 
 /** The Save button on the setup card. */
 export async function saveSetup(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
-  const channel = channelOf(context);
+  const channel = await channelOf(context, services);
   if (!channel) return messageCard(NOT_IN_CHANNEL);
   const { from } = context.activity;
 
@@ -102,20 +116,32 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
   return cardResponse(await setupCard(channel, services, valid.value, { text: inert(text), style: 'good' }));
 }
 
+async function lookUpTeamName(context: TurnContext, teamId: string, services: BotServices): Promise<string> {
+  try {
+    return (await TeamsInfo.getTeamDetails(context, teamId)).name ?? 'this team';
+  } catch (error) {
+    turnLogger(context, services.logger).warn({ err: error, teamId }, 'could not look up the team name');
+    return 'this team';
+  }
+}
+
 /** `@Liaison status`: what each channel of the team is registered for. */
 export async function showStatus(context: TurnContext, services: BotServices): Promise<void> {
-  const channel = channelOf(context);
+  const channel = await channelOf(context, services);
   if (!channel) {
     await context.sendActivity('Status works in a team channel: mention me there with status.');
     return;
   }
-  const registrations = (await services.channelSettings.listForTeam(channel.teamId)).filter((r) => r.itRequests || r.praisePosts);
+  const [registrations, teamName] = await Promise.all([
+    services.channelSettings.listForTeam(channel.teamId).then((all) => all.filter((r) => r.itRequests || r.praisePosts)),
+    channel.teamName ?? lookUpTeamName(context, channel.teamId, services),
+  ]);
   const card = renderCard('channel-status', {
-    teamName: inert(channel.teamName),
+    teamName: inert(teamName),
     hasItChannel: registrations.some((r) => r.itRequests),
     channels: registrations.map((r) => ({ name: inert(r.channelName), receives: inert(describeRegistration(r, services.catalogue)) })),
   });
-  await sendCard(context, card, `Liaison in ${channel.teamName}`);
+  await sendCard(context, card, `Liaison in ${teamName}`);
 }
 
 function messageCard(text: string): AdaptiveCardInvokeResponse {

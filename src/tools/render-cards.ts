@@ -1,0 +1,402 @@
+/**
+ * Renders every card template in cards/ with its sample data to a PNG, the way a Teams chat would show it
+ * (approximately: the adaptivecards JS renderer with a Teams-like light host config, about 450 px wide):
+ *
+ *   npx tsx src/tools/render-cards.ts [outDir]      (default .artifacts/cards/, git-ignored)
+ *
+ * Look at the PNGs after editing a card. Uses the system Chromium (never a browser downloaded by a tool).
+ * Markdown in TextBlocks is processed by markdown-it when it is installed (the project's node_modules, or
+ * Debian's node-markdown-it), otherwise by a small built-in CommonMark subset; the tool says which.
+ * test/cards.test.ts uses `openCardRenderer` to check that user text shows as text.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CARDS_DIR, renderCard } from '../cards/render';
+
+const ROOT = resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const ADAPTIVECARDS_JS = require.resolve('adaptivecards/dist/adaptivecards.js');
+const ADAPTIVECARDS_CSS = require.resolve('adaptivecards/dist/adaptivecards.css');
+
+/** Width of a card in a Teams chat, in CSS pixels. */
+export const CARD_WIDTH = 450;
+
+const FONT_STACK = "'Segoe UI', 'Segoe UI Web (West European)', -apple-system, BlinkMacSystemFont, Roboto, 'Helvetica Neue', 'Liberation Sans', Arial, sans-serif";
+
+function colours(text: string, subtle: string): Record<string, { default: string; subtle: string }> {
+  return {
+    default: { default: text, subtle },
+    dark: { default: '#242424', subtle: '#616161' },
+    light: { default: '#FFFFFF', subtle: '#F5F5F5' },
+    accent: { default: '#4F52B2', subtle: '#6264A7' },
+    good: { default: '#0E700E', subtle: '#107C10' },
+    warning: { default: '#835B00', subtle: '#8A6100' },
+    attention: { default: '#C4314B', subtle: '#A4262C' },
+  };
+}
+
+/**
+ * A host config close to Teams' light theme (Fluent 2 colours; Teams draws Medium text at the default
+ * size, and keeps fact titles narrow). An approximation: the real client is the judge.
+ */
+export const TEAMS_HOST_CONFIG = {
+  supportsInteractivity: true,
+  fontTypes: {
+    default: {
+      fontFamily: FONT_STACK,
+      fontSizes: { small: 12, default: 14, medium: 14, large: 18, extraLarge: 24 },
+      fontWeights: { lighter: 300, default: 400, bolder: 600 },
+    },
+    monospace: {
+      fontFamily: "Consolas, 'Liberation Mono', 'Courier New', monospace",
+      fontSizes: { small: 12, default: 14, medium: 14, large: 18, extraLarge: 24 },
+      fontWeights: { lighter: 300, default: 400, bolder: 600 },
+    },
+  },
+  lineHeights: { small: 16, default: 20, medium: 20, large: 24, extraLarge: 32 },
+  spacing: { small: 4, default: 8, medium: 12, large: 16, extraLarge: 24, padding: 16 },
+  separator: { lineThickness: 1, lineColor: '#E0E0E0' },
+  imageSizes: { small: 32, medium: 52, large: 100 },
+  containerStyles: {
+    default: { backgroundColor: '#FFFFFF', foregroundColors: colours('#242424', '#616161') },
+    emphasis: { backgroundColor: '#F5F5F5', foregroundColors: colours('#242424', '#616161') },
+    accent: { backgroundColor: '#E8EBFA', foregroundColors: colours('#242424', '#616161') },
+    good: { backgroundColor: '#F1FAF1', foregroundColors: colours('#242424', '#616161') },
+    warning: { backgroundColor: '#FBF6D9', foregroundColors: colours('#242424', '#616161') },
+    attention: { backgroundColor: '#FDF3F4', foregroundColors: colours('#242424', '#616161') },
+  },
+  textStyles: {
+    heading: { size: 'large', weight: 'bolder', color: 'default', isSubtle: false, fontType: 'default' },
+    columnHeader: { size: 'default', weight: 'bolder', color: 'default', isSubtle: false, fontType: 'default' },
+  },
+  textBlock: { headingLevel: 2 },
+  factSet: {
+    title: { color: 'default', size: 'default', isSubtle: false, weight: 'bolder', wrap: true, maxWidth: 150 },
+    value: { color: 'default', size: 'default', isSubtle: false, weight: 'default', wrap: true },
+    spacing: 12,
+  },
+  inputs: {
+    label: {
+      inputSpacing: 'small',
+      requiredInputs: { weight: 'bolder', suffix: ' *', suffixColor: 'attention' },
+      optionalInputs: { weight: 'bolder' },
+    },
+    errorMessage: { size: 'default', spacing: 'small', weight: 'default' },
+  },
+  actions: {
+    maxActions: 6,
+    spacing: 'default',
+    buttonSpacing: 8,
+    showCard: { actionMode: 'inline', inlineTopMargin: 16, style: 'emphasis' },
+    actionsOrientation: 'horizontal',
+    actionAlignment: 'left',
+    iconPlacement: 'leftOfTitle',
+    iconSize: 16,
+  },
+  adaptiveCard: { allowCustomStyle: true },
+};
+
+/** Teams-like chrome and controls on top of the renderer's default stylesheet. */
+const TEAMS_CSS = `
+  html, body { margin: 0; padding: 0; background: #F5F5F5; }
+  body { padding: 16px; font-family: ${FONT_STACK}; color: #242424; }
+  #card { width: ${CARD_WIDTH}px; background: #FFFFFF; border: 1px solid #E0E0E0; border-radius: 8px;
+          box-shadow: 0 1px 2px rgba(0,0,0,0.12); overflow: hidden; }
+  .ac-adaptiveCard:focus { outline: none; }
+  a.ac-anchor, a.ac-anchor:link, a.ac-anchor:visited { color: #4F52B2; text-decoration: underline; }
+  .ac-pushButton { font-family: ${FONT_STACK}; font-size: 14px; font-weight: 600; line-height: 20px; min-height: 32px;
+                   padding: 5px 12px; border-radius: 4px; border: 1px solid #D1D1D1; background: #FFFFFF; color: #242424; }
+  .ac-pushButton.style-positive, .ac-pushButton.primary { background: #5B5FC7; border-color: #5B5FC7; color: #FFFFFF; }
+  .ac-pushButton.style-destructive { background: #FFFFFF; border-color: #D1D1D1; color: #C4314B; }
+  .ac-input { font-family: ${FONT_STACK}; font-size: 14px; color: #242424; }
+  .ac-input.ac-textInput, .ac-input.ac-numberInput, .ac-input.ac-dateInput, .ac-input.ac-timeInput,
+  .ac-input.ac-multichoiceInput { border: 1px solid #D1D1D1; border-bottom-color: #616161; border-radius: 4px; }
+  .ac-input input[type=checkbox], .ac-input input[type=radio] { accent-color: #5B5FC7; width: 16px; height: 16px; }
+  .ac-textBlock p, .ac-fact-value p, .ac-fact-title p { margin: 0; }
+  .ac-textBlock ul, .ac-textBlock ol { margin: 0; padding-left: 20px; box-sizing: border-box; }
+  .ac-textBlock li + li { margin-top: 2px; }
+`;
+
+/** A markdown processor as the renderer uses it: CommonMark text in, HTML out. */
+export interface Markdown {
+  readonly name: string;
+  render(text: string): string;
+}
+
+type MarkdownItFactory = () => { render(text: string): string };
+
+/**
+ * markdown-it with its defaults (as the adaptivecards renderer calls it): the project's, if installed,
+ * else Debian's node-markdown-it, else the built-in subset below.
+ */
+export function findMarkdown(): Markdown {
+  for (const candidate of ['markdown-it', '/usr/share/nodejs/markdown-it']) {
+    let path: string;
+    try {
+      path = require.resolve(candidate, { paths: [ROOT] });
+    } catch {
+      continue;
+    }
+    const markdownIt = (require(path) as MarkdownItFactory)();
+    return { name: `markdown-it (${relative(ROOT, path).startsWith('..') ? path : relative(ROOT, path)})`, render: (text) => markdownIt.render(text) };
+  }
+  return BUILT_IN_MARKDOWN;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function emphasis(text: string): string {
+  return text
+    .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>')
+    .replace(/(^|[^A-Za-z0-9_])__(?=\S)([\s\S]*?\S)__(?![A-Za-z0-9_])/g, '$1<strong>$2</strong>')
+    .replace(/\*(?=\S)([\s\S]*?\S)\*/g, '<em>$1</em>')
+    .replace(/(^|[^A-Za-z0-9_])_(?=\S)([\s\S]*?\S)_(?![A-Za-z0-9_])/g, '$1<em>$2</em>');
+}
+
+/** Backslash escapes of ASCII punctuation and code spans, in one pass so that an escaped backtick opens nothing. */
+const ESCAPE_OR_CODE = /\\([!-/:-@[-`{-~])|`([^`\n]+)`/g;
+
+function inline(text: string): string {
+  const held: string[] = [];
+  const hold = (html: string): string => `\u0000${held.push(html) - 1}\u0001`;
+  let out = text.replace(ESCAPE_OR_CODE, (_m, escaped: string | undefined, code: string | undefined) =>
+    escaped !== undefined ? hold(escapeHtml(escaped)) : hold(`<code>${escapeHtml(code ?? '')}</code>`),
+  );
+  out = out.replace(/<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>/g, (_m, url: string) => hold(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`));
+  out = escapeHtml(out);
+  out = out.replace(/(!?)\[([^[\]]*)\]\(([^()\s]*)\)/g, (_m, bang: string, label: string, url: string) =>
+    hold(bang ? `<img src="${url}" alt="${label}">` : `<a href="${url}">${emphasis(label)}</a>`),
+  );
+  out = emphasis(out).replace(/ {2,}\n/g, '<br>\n');
+  while (out.includes('\u0000')) out = out.replace(/\u0000(\d+)\u0001/g, (_m, n: string) => held[Number(n)] ?? '');
+  return out;
+}
+
+/**
+ * For when markdown-it is not installed: the CommonMark subset a Teams TextBlock honours (paragraphs,
+ * bullet and numbered lists, ATX and setext headings, thematic breaks, **strong**, *em*, `code`,
+ * [links](url), images, <autolinks>) with CommonMark's backslash escapes; raw HTML is shown as text, as
+ * markdown-it does by default. Block quotes, code blocks and reference links are left out.
+ */
+export const BUILT_IN_MARKDOWN: Markdown = {
+  name: 'built-in CommonMark subset',
+  render(text) {
+    const out: string[] = [];
+    let paragraph: string[] = [];
+    let list: { tag: 'ul' | 'ol'; items: string[] } | undefined;
+    const flushParagraph = (): void => {
+      if (paragraph.length) out.push(`<p>${inline(paragraph.join('\n'))}</p>`);
+      paragraph = [];
+    };
+    const flushList = (): void => {
+      if (list) out.push(`<${list.tag}>\n${list.items.map((item) => `<li>${inline(item)}</li>\n`).join('')}</${list.tag}>`);
+      list = undefined;
+    };
+    const addItem = (tag: 'ul' | 'ol', item: string): void => {
+      if (list && list.tag !== tag) flushList();
+      if (!list) {
+        flushParagraph();
+        list = { tag, items: [] };
+      }
+      list.items.push(item);
+    };
+    for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+      let m: RegExpExecArray | null;
+      if (/^\s*$/.test(line)) {
+        flushParagraph();
+        flushList();
+      } else if (paragraph.length && (m = /^ {0,3}(=+|-+)\s*$/.exec(line))) {
+        const level = m[1]?.startsWith('=') ? 1 : 2;
+        out.push(`<h${level}>${inline(paragraph.join('\n'))}</h${level}>`);
+        paragraph = [];
+      } else if (/^ {0,3}([-*_])( *\1){2,} *$/.test(line)) {
+        flushParagraph();
+        flushList();
+        out.push('<hr>');
+      } else if ((m = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line))) {
+        flushParagraph();
+        flushList();
+        const level = m[1]?.length ?? 1;
+        out.push(`<h${level}>${inline(m[2] ?? '')}</h${level}>`);
+      } else if ((m = /^ {0,3}[-+*][ \t]+(.*)$/.exec(line))) {
+        addItem('ul', m[1] ?? '');
+      } else if ((m = /^ {0,3}(\d{1,9})[.)][ \t]+(.*)$/.exec(line)) && (list || !paragraph.length || m[1] === '1')) {
+        addItem('ol', m[2] ?? '');
+      } else if (list) {
+        // A lazy continuation line belongs to the last item.
+        const last = list.items.length - 1;
+        list.items[last] = `${list.items[last] ?? ''}\n${line.trim()}`;
+      } else {
+        paragraph.push(line.replace(/^[ \t]+/, ''));
+      }
+    }
+    flushParagraph();
+    flushList();
+    return out.join('\n');
+  },
+};
+
+/** Every string in a card, so markdown for each can be prepared in Node before the page asks for it. */
+function strings(value: unknown, into = new Set<string>()): Set<string> {
+  if (typeof value === 'string') into.add(value);
+  else if (Array.isArray(value)) for (const item of value) strings(item, into);
+  else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) strings(item, into);
+  return into;
+}
+
+/**
+ * Runs in the page: renders one card and summarises what a reader would see. The renderer asks for
+ * markdown synchronously, so the HTML for every string of the card comes along with it; text the
+ * renderer changed first (a valid {{DATE()}}) is not in the map and is shown plain, and reported.
+ */
+const PAGE_SCRIPT = String.raw`
+globalThis.liaisonRender = function (card, hostConfig, markdown) {
+  var AC = globalThis.AdaptiveCards;
+  var unprocessed = [];
+  AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
+    if (Object.prototype.hasOwnProperty.call(markdown, text)) {
+      result.outputHtml = markdown[text];
+      result.didProcess = true;
+    } else {
+      unprocessed.push(text);
+    }
+  };
+  var adaptiveCard = new AC.AdaptiveCard();
+  adaptiveCard.hostConfig = new AC.HostConfig(hostConfig);
+  adaptiveCard.parse(card, new AC.SerializationContext());
+  var element = adaptiveCard.render();
+  var host = document.getElementById('card');
+  host.replaceChildren();
+  if (element) host.appendChild(element);
+  var texts = function (selector) {
+    return Array.from(host.querySelectorAll(selector)).map(function (e) { return e.textContent; });
+  };
+  return {
+    text: host.innerText,
+    html: host.innerHTML,
+    links: Array.from(host.querySelectorAll('a[href]')).map(function (a) { return a.getAttribute('href'); }),
+    strong: texts('strong, b'),
+    emphasis: texts('em, i'),
+    headings: texts('h1, h2, h3, h4, h5, h6'),
+    unprocessed: unprocessed,
+    rendered: Boolean(element),
+  };
+};
+`;
+
+export interface RenderedCard {
+  /** What a reader sees, as Chromium lays it out (innerText). */
+  text: string;
+  html: string;
+  /** href of every link in the card. */
+  links: string[];
+  /** Text inside <strong>/<b>, <em>/<i> and headings: markdown that took effect. */
+  strong: string[];
+  emphasis: string[];
+  headings: string[];
+  /** Texts the renderer asked markdown for that were not prepared (shown plain). */
+  unprocessed: string[];
+  rendered: boolean;
+}
+
+export interface CardRenderer {
+  /** Which markdown processor renders TextBlocks and facts. */
+  readonly markdown: string;
+  render(card: object): Promise<RenderedCard>;
+  /** Renders the card and takes a picture of it, at twice the CSS pixel size. */
+  screenshot(card: object): Promise<{ png: Buffer; rendered: RenderedCard }>;
+  close(): Promise<void>;
+}
+
+interface PageGlobals {
+  liaisonRender(card: object, hostConfig: object, markdown: Record<string, string>): RenderedCard;
+}
+
+/** One headless Chromium page with the adaptivecards renderer loaded; render many cards, then close. */
+export async function openCardRenderer(options: { markdown?: Markdown } = {}): Promise<CardRenderer> {
+  const markdown = options.markdown ?? findMarkdown();
+  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page: Page = await browser.newPage({ viewport: { width: CARD_WIDTH + 32, height: 400 }, deviceScaleFactor: 2 });
+    // A card must not depend on the network: abort anything it tries to load.
+    await page.route('**/*', (route) => route.abort());
+    const css = readFileSync(ADAPTIVECARDS_CSS, 'utf8');
+    await page.setContent(`<!doctype html><html lang="en"><head><meta charset="utf-8"><style>${css}</style><style>${TEAMS_CSS}</style></head><body><div id="card"></div></body></html>`);
+    await page.addScriptTag({ content: readFileSync(ADAPTIVECARDS_JS, 'utf8') });
+    await page.addScriptTag({ content: PAGE_SCRIPT });
+
+    const render = async (card: object): Promise<RenderedCard> => {
+      const html: Record<string, string> = {};
+      for (const text of strings(card)) html[text] = markdown.render(text);
+      const result = await page.evaluate(
+        ([json, hostConfig, prepared]) => (globalThis as unknown as PageGlobals).liaisonRender(json, hostConfig, prepared),
+        [card, TEAMS_HOST_CONFIG, html] as const,
+      );
+      if (!result.rendered) throw new Error('the adaptivecards renderer produced nothing');
+      return result;
+    };
+    return {
+      markdown: markdown.name,
+      render,
+      async screenshot(card) {
+        const rendered = await render(card);
+        return { png: await page.locator('#card').screenshot({ type: 'png', animations: 'disabled' }), rendered };
+      },
+      close: () => browser.close(),
+    };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}
+
+/** Names of the card templates in cards/ (each `<name>.json` beside its `<name>.data.json`). */
+export function cardNames(dir = CARDS_DIR): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json') && !file.endsWith('.data.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function sampleData(name: string, dir = CARDS_DIR): object {
+  return JSON.parse(readFileSync(join(dir, `${name}.data.json`), 'utf8')) as object;
+}
+
+async function main(): Promise<void> {
+  const outDir = resolve(process.argv[2] ?? join(ROOT, '.artifacts', 'cards'));
+  await mkdir(outDir, { recursive: true });
+  const renderer = await openCardRenderer();
+  try {
+    process.stdout.write(`Markdown: ${renderer.markdown}\n`);
+    for (const name of cardNames()) {
+      const { png, rendered } = await renderer.screenshot(renderCard(name, sampleData(name)));
+      const target = join(outDir, `${name}.png`);
+      await writeFile(target, png);
+      process.stdout.write(`Wrote ${target} (${png.length} bytes)\n`);
+      for (const text of rendered.unprocessed) process.stdout.write(`  shown without markdown: ${JSON.stringify(text)}\n`);
+    }
+  } finally {
+    await renderer.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`render-cards failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,113 @@
+// A flow harness: the real Liaison server on port 0, real Azurite tables (a fresh prefix per flow),
+// and a fake Bot Connector on loopback that records what the bot sends.
+
+import type { Activity } from 'botbuilder';
+import { createApp, type App, type AppDeps } from '../../src/app';
+import type { BotIdentity } from '../../src/config';
+import { createLogger } from '../../src/lib/logger';
+import { openTables, type Tables } from '../../src/storage/tables';
+import { startFakeConnector, type FakeConnector, type FakeConnectorOptions } from './fakeConnector';
+import { testStorageConnectionString, uniqueTableName } from './global';
+
+export interface FlowOptions {
+  bot?: BotIdentity;
+  admins?: string[];
+  allowedTenants?: string[];
+  allowedServiceHosts?: string[];
+  authEndpoints?: AppDeps['authEndpoints'];
+  connector?: FakeConnectorOptions;
+}
+
+export interface Flow {
+  url: string;
+  app: App;
+  tables: Tables;
+  connector: FakeConnector;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** Raw log output, for asserting what must never appear in it. */
+  rawLog(): string;
+  post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  close(): Promise<void>;
+}
+
+export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
+  const connector = await startFakeConnector(options.connector);
+  const tables = openTables({ kind: 'connectionString', connectionString: testStorageConnectionString() }, uniqueTableName('f'));
+  await tables.ensureCreated();
+
+  const raw: string[] = [];
+  const logs: Record<string, unknown>[] = [];
+  const logger = createLogger('debug', {
+    write(line: string) {
+      raw.push(line);
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  });
+  const app = createApp({
+    config: {
+      bot: options.bot ?? { kind: 'anonymous' },
+      admins: options.admins ?? [],
+      allowedTenants: options.allowedTenants ?? [],
+      allowedServiceHosts: options.allowedServiceHosts ?? [],
+    },
+    tables,
+    logger,
+    ...(options.authEndpoints === undefined ? {} : { authEndpoints: options.authEndpoints }),
+  });
+  const url = await app.listen(0, '127.0.0.1');
+
+  return {
+    url,
+    app,
+    tables,
+    connector,
+    logs,
+    rawLog: () => raw.join(''),
+    async post(activity, headers = {}) {
+      const response = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: response.status, body };
+    },
+    async close() {
+      await app.close(1_000);
+      await connector.close();
+    },
+  };
+}
+
+/** The Adaptive Card a sent activity carries, if any. */
+export function cardOf(activity: Partial<Activity> | undefined): Record<string, unknown> | undefined {
+  const attachment = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  return attachment?.content as Record<string, unknown> | undefined;
+}
+
+/** All TextBlock/TextRun/FactSet text of a card, flattened, for assertions on what a person reads. */
+export function textOf(card: unknown): string {
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    const record = node as Record<string, unknown>;
+    for (const key of ['text', 'title', 'value', 'label']) {
+      const value = record[key];
+      if (typeof value === 'string') out.push(value);
+    }
+    Object.values(record).forEach(walk);
+  };
+  walk(card);
+  return out.join('\n');
+}
