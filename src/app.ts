@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
 import { DEFAULT_CATALOGUE } from './catalogue';
 import { renderCard } from './cards/render';
 import type { Config } from './config';
@@ -11,7 +10,7 @@ import { createHttpServer } from './server/http';
 import { tableChannelSettings } from './storage/channelSettings';
 import { tableConversationReferences } from './storage/conversationReferences';
 import type { Tables } from './storage/tables';
-import { botAppId, botAuthentication, LiaisonAdapter } from './teams/adapter';
+import { botAppId, botAuthentication, LiaisonAdapter, type AuthEndpoints } from './teams/adapter';
 import { LiaisonBot } from './teams/bot';
 import { ReferenceRefresher } from './teams/references';
 import { cardResponse } from './teams/reply';
@@ -25,7 +24,7 @@ export interface AppDeps {
   logger: Logger;
   clock?: Clock;
   /** Replaces Microsoft's authentication endpoints (tests use a loopback OpenID server). */
-  authEndpoints?: Partial<ConfigurationBotFrameworkAuthenticationOptions>;
+  authEndpoints?: AuthEndpoints;
 }
 
 export interface App {

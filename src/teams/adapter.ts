@@ -22,13 +22,25 @@ export class LiaisonAdapter extends CloudAdapter {
   }
 }
 
+/** Microsoft's authentication endpoints, which tests replace with a loopback OpenID server (all or none). */
+export type AuthEndpoints = Pick<
+  ConfigurationBotFrameworkAuthenticationOptions,
+  | 'ToBotFromChannelOpenIdMetadataUrl'
+  | 'ToBotFromChannelTokenIssuer'
+  | 'ToChannelFromBotLoginUrl'
+  | 'ToChannelFromBotOAuthScope'
+  | 'OAuthUrl'
+  | 'ToBotFromEmulatorOpenIdMetadataUrl'
+  | 'CallerId'
+>;
+
 /**
  * Bot Framework authentication for the configured identity. `endpoints` overrides Microsoft's
  * endpoints (token issuer, OpenID metadata...) so tests can run the real validator against loopback.
  */
 export function botAuthentication(
   identity: BotIdentity,
-  endpoints: Partial<ConfigurationBotFrameworkAuthenticationOptions> = {},
+  endpoints: AuthEndpoints = {},
 ): ConfigurationBotFrameworkAuthentication {
   const options: ConfigurationBotFrameworkAuthenticationOptions = { ...endpoints };
   if (identity.kind !== 'anonymous') {

@@ -27,7 +27,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const ADAPTIVECARDS_JS = require.resolve('adaptivecards/dist/adaptivecards.js');
+const ADAPTIVECARDS_JS = require.resolve('adaptivecards/dist/adaptivecards.min.js');
 const ADAPTIVECARDS_CSS = require.resolve('adaptivecards/dist/adaptivecards.css');
 
 /** Width of a card in a Teams chat, in CSS pixels. */
@@ -264,37 +264,39 @@ function strings(value: unknown, into = new Set<string>()): Set<string> {
  * renderer changed first (a valid {{DATE()}}) is not in the map and is shown plain, and reported.
  */
 const PAGE_SCRIPT = String.raw`
-globalThis.liaisonRender = function (card, hostConfig, markdown) {
+globalThis.liaisonRender = function (cards, hostConfig, markdown) {
   var AC = globalThis.AdaptiveCards;
-  var unprocessed = [];
-  AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
-    if (Object.prototype.hasOwnProperty.call(markdown, text)) {
-      result.outputHtml = markdown[text];
-      result.didProcess = true;
-    } else {
-      unprocessed.push(text);
-    }
-  };
-  var adaptiveCard = new AC.AdaptiveCard();
-  adaptiveCard.hostConfig = new AC.HostConfig(hostConfig);
-  adaptiveCard.parse(card, new AC.SerializationContext());
-  var element = adaptiveCard.render();
   var host = document.getElementById('card');
-  host.replaceChildren();
-  if (element) host.appendChild(element);
   var texts = function (selector) {
     return Array.from(host.querySelectorAll(selector)).map(function (e) { return e.textContent; });
   };
-  return {
-    text: host.innerText,
-    html: host.innerHTML,
-    links: Array.from(host.querySelectorAll('a[href]')).map(function (a) { return a.getAttribute('href'); }),
-    strong: texts('strong, b'),
-    emphasis: texts('em, i'),
-    headings: texts('h1, h2, h3, h4, h5, h6'),
-    unprocessed: unprocessed,
-    rendered: Boolean(element),
-  };
+  return cards.map(function (card) {
+    var unprocessed = [];
+    AC.AdaptiveCard.onProcessMarkdown = function (text, result) {
+      if (Object.prototype.hasOwnProperty.call(markdown, text)) {
+        result.outputHtml = markdown[text];
+        result.didProcess = true;
+      } else {
+        unprocessed.push(text);
+      }
+    };
+    var adaptiveCard = new AC.AdaptiveCard();
+    adaptiveCard.hostConfig = new AC.HostConfig(hostConfig);
+    adaptiveCard.parse(card, new AC.SerializationContext());
+    var element = adaptiveCard.render();
+    host.replaceChildren();
+    if (element) host.appendChild(element);
+    return {
+      text: host.innerText,
+      html: host.innerHTML,
+      links: Array.from(host.querySelectorAll('a[href]')).map(function (a) { return a.getAttribute('href'); }),
+      strong: texts('strong, b'),
+      emphasis: texts('em, i'),
+      headings: texts('h1, h2, h3, h4, h5, h6'),
+      unprocessed: unprocessed,
+      rendered: Boolean(element),
+    };
+  });
 };
 `;
 
@@ -314,16 +316,18 @@ export interface RenderedCard {
 }
 
 export interface CardRenderer {
-  /** Which markdown processor renders TextBlocks and facts. */
+  /** Which markdown processor renders TextBlocks and facts unless a call names another. */
   readonly markdown: string;
-  render(card: object): Promise<RenderedCard>;
+  render(card: object, markdown?: Markdown): Promise<RenderedCard>;
+  /** Renders several cards in one round trip to the page; the last one stays on screen. */
+  renderAll(cards: readonly object[], markdown?: Markdown): Promise<RenderedCard[]>;
   /** Renders the card and takes a picture of it, at twice the CSS pixel size. */
   screenshot(card: object): Promise<{ png: Buffer; rendered: RenderedCard }>;
   close(): Promise<void>;
 }
 
 interface PageGlobals {
-  liaisonRender(card: object, hostConfig: object, markdown: Record<string, string>): RenderedCard;
+  liaisonRender(cards: readonly object[], hostConfig: object, markdown: Record<string, string>): RenderedCard[];
 }
 
 /** One headless Chromium page with the adaptivecards renderer loaded; render many cards, then close. */
@@ -339,19 +343,25 @@ export async function openCardRenderer(options: { markdown?: Markdown } = {}): P
     await page.addScriptTag({ content: readFileSync(ADAPTIVECARDS_JS, 'utf8') });
     await page.addScriptTag({ content: PAGE_SCRIPT });
 
-    const render = async (card: object): Promise<RenderedCard> => {
+    const renderAll = async (cards: readonly object[], processor = markdown): Promise<RenderedCard[]> => {
       const html: Record<string, string> = {};
-      for (const text of strings(card)) html[text] = markdown.render(text);
-      const result = await page.evaluate(
+      for (const text of strings(cards)) html[text] = processor.render(text);
+      const results = await page.evaluate(
         ([json, hostConfig, prepared]) => (globalThis as unknown as PageGlobals).liaisonRender(json, hostConfig, prepared),
-        [card, TEAMS_HOST_CONFIG, html] as const,
+        [cards, TEAMS_HOST_CONFIG, html] as const,
       );
-      if (!result.rendered) throw new Error('the adaptivecards renderer produced nothing');
+      if (results.some((result) => !result.rendered)) throw new Error('the adaptivecards renderer produced nothing');
+      return results;
+    };
+    const render = async (card: object, processor = markdown): Promise<RenderedCard> => {
+      const [result] = await renderAll([card], processor);
+      if (!result) throw new Error('the adaptivecards renderer produced nothing');
       return result;
     };
     return {
       markdown: markdown.name,
       render,
+      renderAll,
       async screenshot(card) {
         const rendered = await render(card);
         return { png: await page.locator('#card').screenshot({ type: 'png', animations: 'disabled' }), rendered };

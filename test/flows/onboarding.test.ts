@@ -43,7 +43,7 @@ describe('flow: installing Liaison', () => {
     assert.equal(response.status, 200);
     const [call] = await flow.connector.waitForCalls(1, 5_000, ['send', 'reply']);
     assert.equal(call?.conversationId, LIBRARY_TEAM.id);
-    const text = textOf(cardOf(call?.activity));
+    const text = textOf(cardOf(call.activity));
     assert.match(text, /Thanks for adding Liaison to Library Services/);
     assert.match(text, /@Liaison setup/);
     assert.match(text, /Any member of this team can change this, because no Liaison admins are configured/);
