@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): App {
 
   const auth = botAuthentication(config.bot, deps.authEndpoints);
   const adapter = new LiaisonAdapter(auth);
-  adapter.use(new ReferenceRefresher(services.references, clock, logger));
+  const references = new ReferenceRefresher(services.references, clock, logger);
   adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
   const bot = new LiaisonBot(services);
 
@@ -64,6 +64,7 @@ export function createApp(deps: AppDeps): App {
       run: (result, activity, logic) => adapter.runTurn(result, activity, logic),
       logic: async (context) => {
         attachTurnLogger(context, logger);
+        await references.refresh(context);
         await bot.run(context);
       },
     },

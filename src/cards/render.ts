@@ -34,13 +34,17 @@ export function renderCard(name: string, data: object): AdaptiveCard {
 }
 
 /**
- * Makes user text render as itself in a TextBlock: markdown punctuation is backslash-escaped, and the
- * openings of template expressions and of Teams' {{DATE()}} functions are broken with a zero-width space.
+ * Makes user text render as itself in a TextBlock (Teams renders a subset of CommonMark there):
+ * markdown punctuation and entities are backslash-escaped, line openings that would make a list,
+ * heading, rule or code block are neutralised, and the openings of template expressions and of
+ * Teams' {{DATE()}} functions are broken with a zero-width space.
  */
 export function inert(text: string): string {
   return text
-    .replace(/[\\`*_[\]()#>~|!<]/g, (c) => `\\${c}`)
-    .replace(/^(\s*)([-+]|\d+[.)])(\s)/gm, '$1\\$2$3')
+    .replace(/[\\`*_[\]()#>~|!<&]/g, (c) => `\\${c}`)
+    .replace(/^[ \t]+/gm, (indent) => (indent.length >= 4 || indent.includes('\t') ? ' ' : indent))
+    .replace(/^(\s*)([-+=])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\./gm, '$1\\.')
     .replace(/\{\{/g, '{\u200b{')
     .replace(/\$\{/g, '$\u200b{');
 }

@@ -17,6 +17,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 
@@ -154,7 +155,8 @@ async function launch(entry: string, host: string, port: number, options: StartA
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
   const child = spawn(process.execPath, args, {
-    cwd: options.location !== undefined ? path.resolve(options.location) : path.dirname(entry),
+    // Azurite treats its working folder as the default --location; never let that be node_modules.
+    cwd: options.location !== undefined ? path.resolve(options.location) : os.tmpdir(),
     env,
     stdio: ['pipe', 'pipe', 'pipe'],
     windowsHide: true,

@@ -1,4 +1,4 @@
-import { teamsGetChannelId, teamsGetTeamInfo, type Activity, type Middleware, type TurnContext } from 'botbuilder';
+import { teamsGetChannelId, teamsGetTeamInfo, type Activity, type TurnContext } from 'botbuilder';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { ConversationReferenceStore, StoredReference } from '../storage/conversationReferences';
@@ -55,9 +55,10 @@ const CACHE_TTL_MS = 10 * 60_000;
 /**
  * Refreshes the stored conversation reference on every inbound activity (the service URL can change).
  * A reference this instance wrote recently with the same content is not written again, which keeps a
- * busy conversation from costing a Table write per turn.
+ * busy conversation from costing a Table write per turn. Proactive turns (continue or create
+ * conversation) are not inbound and must not come here.
  */
-export class ReferenceRefresher implements Middleware {
+export class ReferenceRefresher {
   private readonly recent = new Map<string, { fingerprint: string; at: number }>();
 
   constructor(
@@ -66,12 +67,7 @@ export class ReferenceRefresher implements Middleware {
     private readonly logger: Logger,
   ) {}
 
-  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
-    await this.refresh(context);
-    await next();
-  }
-
-  private async refresh(context: TurnContext): Promise<void> {
+  async refresh(context: TurnContext): Promise<void> {
     const now = this.clock.now();
     const stored = referenceFor(context.activity, now);
     if (!stored) return;

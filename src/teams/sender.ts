@@ -38,9 +38,20 @@ export function adapterSender(adapter: CloudAdapter, appId: string, allowedServi
     return { ...ref, activityId: undefined } as Partial<ConversationReference>;
   };
 
-  const sendTo = async (reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<Posted> => {
+  /**
+   * continueConversationAsync makes every send a reply to a made-up activity id: post a new message
+   * instead, or a reply to the given message (the root of a channel thread).
+   */
+  const sendTo = async (reference: Partial<ConversationReference>, activity: Partial<Activity>, replyToId?: string): Promise<Posted> => {
     let posted: Posted | undefined;
     await adapter.continueConversationAsync(appId, reference, async (context) => {
+      context.onSendActivities(async (_context, activities, next) => {
+        for (const sent of activities) {
+          if (replyToId === undefined) delete sent.replyToId;
+          else sent.replyToId = replyToId;
+        }
+        return next();
+      });
       const response = await context.sendActivity(activity);
       posted = { activityId: response?.id ?? '', conversationId: reference.conversation?.id ?? '' };
     });
@@ -49,12 +60,13 @@ export function adapterSender(adapter: CloudAdapter, appId: string, allowedServi
   };
 
   return {
-    send: (ref, activity) => sendTo(checked(ref), activity),
+    send: async (ref, activity) => sendTo(checked(ref), activity),
 
     async startThread(channelRef, activity) {
       const reference = checked(channelRef);
       const parameters = {
         isGroup: true,
+        bot: channelRef.bot,
         channelData: { channel: { id: channelRef.conversation.id } },
         activity,
         ...(channelRef.conversation.tenantId === undefined ? {} : { tenantId: channelRef.conversation.tenantId }),
@@ -69,10 +81,10 @@ export function adapterSender(adapter: CloudAdapter, appId: string, allowedServi
       return posted;
     },
 
-    replyInThread(channelRef, threadActivityId, activity) {
+    async replyInThread(channelRef, threadActivityId, activity) {
       const reference = checked(channelRef);
       const conversation = { ...channelRef.conversation, id: `${channelRef.conversation.id};messageid=${threadActivityId}` };
-      return sendTo({ ...reference, conversation } as Partial<ConversationReference>, activity);
+      return sendTo({ ...reference, conversation } as Partial<ConversationReference>, activity, threadActivityId);
     },
 
     async update(ref, activityId, activity) {

@@ -5,17 +5,20 @@
  *   npx tsx src/tools/render-cards.ts [outDir]      (default .artifacts/cards/, git-ignored)
  *
  * Look at the PNGs after editing a card. Uses the system Chromium (never a browser downloaded by a tool).
- * Markdown in TextBlocks is processed by markdown-it when it is installed (the project's node_modules, or
- * Debian's node-markdown-it), otherwise by a small built-in CommonMark subset; the tool says which.
+ * Markdown in TextBlocks and facts is processed by markdown-it when it is installed (the project's
+ * node_modules, or Debian's node-markdown-it), otherwise by a small built-in CommonMark subset; the tool
+ * says which.
  * test/cards.test.ts uses `openCardRenderer` to check that user text shows as text.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CARDS_DIR, renderCard } from '../cards/render';
 
 const ROOT = resolve(__dirname, '..', '..');
+const load = createRequire(__filename);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -27,8 +30,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const ADAPTIVECARDS_JS = require.resolve('adaptivecards/dist/adaptivecards.min.js');
-const ADAPTIVECARDS_CSS = require.resolve('adaptivecards/dist/adaptivecards.css');
+const ADAPTIVECARDS_JS = load.resolve('adaptivecards/dist/adaptivecards.min.js');
+const ADAPTIVECARDS_CSS = load.resolve('adaptivecards/dist/adaptivecards.css');
 
 /** Width of a card in a Teams chat, in CSS pixels. */
 export const CARD_WIDTH = 450;
@@ -145,11 +148,11 @@ export function findMarkdown(): Markdown {
   for (const candidate of ['markdown-it', '/usr/share/nodejs/markdown-it']) {
     let path: string;
     try {
-      path = require.resolve(candidate, { paths: [ROOT] });
+      path = load.resolve(candidate, { paths: [ROOT] });
     } catch {
       continue;
     }
-    const markdownIt = (require(path) as MarkdownItFactory)();
+    const markdownIt = (load(path) as MarkdownItFactory)();
     return { name: `markdown-it (${relative(ROOT, path).startsWith('..') ? path : relative(ROOT, path)})`, render: (text) => markdownIt.render(text) };
   }
   return BUILT_IN_MARKDOWN;
@@ -172,8 +175,9 @@ const ESCAPE_OR_CODE = /\\([!-/:-@[-`{-~])|`([^`\n]+)`/g;
 
 function inline(text: string): string {
   const held: string[] = [];
-  const hold = (html: string): string => `\u0000${held.push(html) - 1}\u0001`;
-  let out = text.replace(ESCAPE_OR_CODE, (_m, escaped: string | undefined, code: string | undefined) =>
+  // Finished HTML waits behind private-use markers so later rules cannot touch it.
+  const hold = (html: string): string => `\uE000${held.push(html) - 1}\uE001`;
+  let out = text.replace(/[\uE000\uE001]/g, '\uFFFD').replace(ESCAPE_OR_CODE, (_m, escaped: string | undefined, code: string | undefined) =>
     escaped !== undefined ? hold(escapeHtml(escaped)) : hold(`<code>${escapeHtml(code ?? '')}</code>`),
   );
   out = out.replace(/<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>/g, (_m, url: string) => hold(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`));
@@ -182,7 +186,11 @@ function inline(text: string): string {
     hold(bang ? `<img src="${url}" alt="${label}">` : `<a href="${url}">${emphasis(label)}</a>`),
   );
   out = emphasis(out).replace(/ {2,}\n/g, '<br>\n');
-  while (out.includes('\u0000')) out = out.replace(/\u0000(\d+)\u0001/g, (_m, n: string) => held[Number(n)] ?? '');
+  // Held HTML can itself hold markers (a link's label).
+  for (let previous = ''; previous !== out; ) {
+    previous = out;
+    out = out.replace(/\uE000(\d+)\uE001/g, (_m, n: string) => held[Number(n)] ?? '');
+  }
   return out;
 }
 
@@ -259,9 +267,10 @@ function strings(value: unknown, into = new Set<string>()): Set<string> {
 }
 
 /**
- * Runs in the page: renders one card and summarises what a reader would see. The renderer asks for
- * markdown synchronously, so the HTML for every string of the card comes along with it; text the
- * renderer changed first (a valid {{DATE()}}) is not in the map and is shown plain, and reported.
+ * Runs in the page: renders each card in turn and summarises what a reader would see. The renderer asks
+ * for markdown synchronously, so markdown runs in Node first and the HTML for every string of the cards
+ * comes along; text the renderer changed before asking (a valid {{DATE()}}) is not in the map, so it is
+ * shown plain and reported.
  */
 const PAGE_SCRIPT = String.raw`
 globalThis.liaisonRender = function (cards, hostConfig, markdown) {
