@@ -57,4 +57,17 @@ describe('flow: installing Liaison', () => {
     assert.match(textOf(cardOf(calls[1]?.activity)), /What I can do here/);
     assert.equal(flow.logs.filter((l) => l.level === 50).length, 0, 'no error was logged');
   });
+
+  it('logs ids for each turn, never names, e-mail addresses or activity text', async () => {
+    const message = personalMessage({ serviceUrl: flow.connector.url, from: USERS.technician, text: 'my password is hunter2' });
+    flow.connector.failNext('*', 500, undefined, { times: 5 }); // make the turn fail so that it logs
+    await flow.post(message);
+    const failed = flow.logs.find((l) => l.msg === 'turn failed');
+    assert.equal(failed?.activityId, message.id);
+    assert.equal(failed.conversationId, USERS.technician.personalConversationId);
+    const raw = flow.rawLog();
+    for (const secret of [USERS.technician.email, USERS.technician.userPrincipalName, USERS.technician.name, 'hunter2']) {
+      assert.ok(!raw.includes(secret), `the log does not contain ${secret}`);
+    }
+  });
 });
