@@ -19,7 +19,7 @@ import type { BotServices } from './teams/services';
 import { attachTurnLogger } from './teams/turnLogger';
 
 export interface AppDeps {
-  config: Pick<Config, 'bot' | 'allowedTenants' | 'allowedServiceHosts' | 'admins'>;
+  config: Pick<Config, 'bot' | 'allowedTenants' | 'allowedServiceHosts' | 'admins' | 'timeZone'>;
   tables: Tables;
   logger: Logger;
   clock?: Clock;
@@ -48,6 +48,7 @@ export function createApp(deps: AppDeps): App {
     channelSettings: tableChannelSettings(tables.client('ChannelSettings')),
     catalogue: DEFAULT_CATALOGUE,
     admins: config.admins,
+    timeZone: config.timeZone,
     clock,
     logger,
   };

@@ -50,7 +50,7 @@ export class LiaisonBot extends TeamsActivityHandler {
       const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
       if (botAdded) {
         const scope = scopeOf(context.activity);
-        if (scope === 'personal') await welcomePerson(context);
+        if (scope === 'personal') await welcomePerson(context, services);
         else if (scope === 'channel') await welcomeTeam(context, services);
       }
       await next();

@@ -10,6 +10,8 @@ export interface BotServices {
   channelSettings: ChannelSettingsStore;
   catalogue: readonly Service[];
   admins: readonly string[];
+  /** The library's time zone, for dates people read. */
+  timeZone: string;
   clock: Clock;
   logger: Logger;
 }

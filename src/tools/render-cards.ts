@@ -14,22 +14,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
 import { CARDS_DIR, renderCard } from '../cards/render';
 
 const ROOT = resolve(__dirname, '..', '..');
 const load = createRequire(__filename);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ADAPTIVECARDS_JS = load.resolve('adaptivecards/dist/adaptivecards.min.js');
 const ADAPTIVECARDS_CSS = load.resolve('adaptivecards/dist/adaptivecards.css');
 
@@ -342,7 +332,7 @@ interface PageGlobals {
 /** One headless Chromium page with the adaptivecards renderer loaded; render many cards, then close. */
 export async function openCardRenderer(options: { markdown?: Markdown } = {}): Promise<CardRenderer> {
   const markdown = options.markdown ?? findMarkdown();
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser: Browser = await launchChromium();
   try {
     const page: Page = await browser.newPage({ viewport: { width: CARD_WIDTH + 32, height: 400 }, deviceScaleFactor: 2 });
     // A card must not depend on the network: abort anything it tries to load.

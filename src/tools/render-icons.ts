@@ -8,20 +8,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './chromium';
 
 const APP_PACKAGE_DIR = resolve(__dirname, '..', '..', 'appPackage');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Icon {
   name: string;
@@ -34,7 +23,7 @@ const ICONS: readonly Icon[] = [
 ];
 
 async function main(): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     for (const icon of ICONS) {
       const svg = await readFile(resolve(APP_PACKAGE_DIR, `${icon.name}.svg`), 'utf8');

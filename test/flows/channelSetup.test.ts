@@ -32,6 +32,7 @@ describe('flow: registering a channel with @Liaison setup', () => {
     assert.equal(saved.status, 200);
     const body = saved.body as InvokeBody;
     assert.equal(body.type, 'application/vnd.microsoft.card.adaptive', 'the card is replaced in place');
+    assert.match(textOf(body.value), /IT Requests is connected to Liaison/, 'the result is the heading');
     assert.match(textOf(body.value), /Saved\. IT Requests receives IT requests about Printing, copying, scanning and payment; Public and staff Wi-Fi only/);
 
     const stored = await tableChannelSettings(flow.tables.client('ChannelSettings')).get(LIBRARY_TEAM.id, IT_CHANNEL.id);
@@ -46,6 +47,7 @@ describe('flow: registering a channel with @Liaison setup', () => {
     const status = textOf(cardOf(statusCall?.activity));
     assert.match(status, /Liaison in Library Services/);
     assert.match(status, /IT Requests/);
+    assert.match(status, /set up by Tess Nguyen on \d{1,2} [A-Z][a-z]{2} \d{4}/, 'who set it up and when');
   });
 
   it('keeps registrations across a restart', async () => {

@@ -45,8 +45,8 @@ describe('flow: installing Liaison', () => {
     assert.equal(call?.conversationId, LIBRARY_TEAM.id);
     const text = textOf(cardOf(call.activity));
     assert.match(text, /Thanks for adding Liaison to Library Services/);
-    assert.match(text, /@Liaison setup/);
-    assert.match(text, /Any member of this team can change this, because no Liaison admins are configured/);
+    assert.match(text, /type @Liaison, pick Liaison from the list, add \*\*setup\*\*/);
+    assert.match(text, /Anyone in this team can choose what Liaison posts in its channels/);
   });
 
   it('answers anything it does not understand with help, never an error', async () => {

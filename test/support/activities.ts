@@ -272,11 +272,14 @@ export function channelMessage(p: ChannelMessageParams): TeamsActivity {
 
 export type PersonalInstallParams = Common;
 
-/** conversationUpdate Teams sends when a user adds the bot for themselves (personal scope). */
+/**
+ * conversationUpdate Teams sends when a user adds the bot for themselves (personal scope). As in Teams,
+ * `from` carries ids but no name.
+ */
 export function personalInstall(p: PersonalInstallParams): TeamsActivity {
   const from = p.from ?? USERS.technician;
   const a = base('conversationUpdate', p, personalConversation(from), newEventId());
-  return { ...a, membersAdded: [{ id: a.recipient.id } as ChannelAccount] };
+  return { ...a, from: { id: from.id, aadObjectId: from.aadObjectId } as ChannelAccount, membersAdded: [{ id: a.recipient.id } as ChannelAccount] };
 }
 
 export interface TeamInstallParams extends Common {

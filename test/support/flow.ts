@@ -50,6 +50,7 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
       admins: options.admins ?? [],
       allowedTenants: options.allowedTenants ?? [],
       allowedServiceHosts: options.allowedServiceHosts ?? [],
+      timeZone: 'Australia/Perth',
     },
     tables,
     logger,

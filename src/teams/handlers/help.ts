@@ -21,8 +21,8 @@ const CHANNEL_COMMANDS: readonly CommandHelp[] = [
 
 export function whoMayChange(admins: readonly string[]): string {
   return admins.length === 0
-    ? 'Any member of this team can change this, because no Liaison admins are configured.'
-    : 'Only Liaison admins can change what a channel receives.';
+    ? 'Anyone in this team can choose what Liaison posts in its channels. (IT can limit this to Liaison admins.)'
+    : "Only Liaison admins can choose what Liaison posts in this team's channels.";
 }
 
 /** Anything Liaison does not understand gets this, never an error. */

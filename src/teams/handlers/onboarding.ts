@@ -1,16 +1,29 @@
-import { teamsGetTeamInfo, type TurnContext } from 'botbuilder';
+import { TeamsInfo, teamsGetTeamInfo, type TurnContext } from 'botbuilder';
 import { inert, renderCard } from '../../cards/render';
 import type { BotServices } from '../services';
 import { sendCard } from '../reply';
+import { turnLogger } from '../turnLogger';
 import { PERSONAL_COMMANDS, whoMayChange } from './help';
 
 /** The first thing a technician sees when they install Liaison for themselves. */
-export async function welcomePerson(context: TurnContext): Promise<void> {
-  // Typed as always present, but Teams leaves the name out of some activities.
-  const name = context.activity.from.name as string | undefined;
-  const firstName = name?.trim().split(/\s+/)[0] ?? '';
-  const card = renderCard('welcome', { firstName: firstName === '' ? 'there' : inert(firstName), commands: PERSONAL_COMMANDS });
+export async function welcomePerson(context: TurnContext, services: BotServices): Promise<void> {
+  const firstName = await firstNameOf(context, services);
+  const card = renderCard('welcome', { firstName: firstName === undefined ? 'there' : inert(firstName), commands: PERSONAL_COMMANDS });
   await sendCard(context, card, "Hi, I'm Liaison");
+}
+
+/** Teams sends the install without the person's name (`from.name` is typed as present but is not): ask. */
+async function firstNameOf(context: TurnContext, services: BotServices): Promise<string | undefined> {
+  const { from } = context.activity;
+  const name = from.name as string | undefined;
+  if (name !== undefined && name.trim() !== '') return name.trim().split(/\s+/)[0];
+  try {
+    const member = await TeamsInfo.getMember(context, from.id);
+    return member.givenName?.trim() || member.name.trim().split(/\s+/)[0] || undefined;
+  } catch (error) {
+    turnLogger(context, services.logger).warn({ err: error }, 'could not look up the name of the person who installed Liaison');
+    return undefined;
+  }
 }
 
 /** Posted in the team's General channel when Liaison is added to a team: how to set it up. */

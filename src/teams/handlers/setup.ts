@@ -50,8 +50,9 @@ interface SetupMessage {
 
 async function setupCard(channel: ChannelInTeam, services: BotServices, choice?: RegistrationChoice, message?: SetupMessage): Promise<AdaptiveCard> {
   const current = choice ?? (await services.channelSettings.get(channel.teamId, channel.channelId)) ?? { itRequests: true, services: [], praisePosts: false };
+  const saved = message?.style === 'good';
   return renderCard('channel-setup', {
-    channelName: inert(channel.channelName),
+    title: inert(saved ? `${channel.channelName} is connected to Liaison` : `Connect ${channel.channelName} to Liaison`),
     message: message?.text ?? '',
     messageStyle: message?.style ?? 'default',
     itRequests: String(current.itRequests),
@@ -139,9 +140,16 @@ export async function showStatus(context: TurnContext, services: BotServices): P
   const card = renderCard('channel-status', {
     teamName: inert(teamName),
     hasItChannel: registrations.some((r) => r.itRequests),
-    channels: registrations.map((r) => ({ name: inert(r.channelName), receives: inert(describeRegistration(r, services.catalogue)) })),
+    channels: registrations.map((r) => ({
+      name: inert(r.channelName),
+      receives: inert(`${describeRegistration(r, services.catalogue)} (set up by ${r.updatedBy.name} on ${formatDay(r.updatedAt, services.timeZone)})`),
+    })),
   });
   await sendCard(context, card, `Liaison in ${teamName}`);
+}
+
+function formatDay(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(date);
 }
 
 function messageCard(text: string): AdaptiveCardInvokeResponse {
