@@ -18,8 +18,10 @@ export function scopeOf(activity: Activity): Scope {
  * `<at>Liaison</at> setup`), case and surrounding punctuation ignored.
  */
 export function commandOf(activity: Activity): Command | undefined {
-  // Typed as always present, but a message can come without text (an attachment alone).
-  const text = (TurnContext.removeRecipientMention(activity) as string | undefined) ?? '';
+  // Typed as always present, but a message can come without text (an attachment alone), and
+  // botbuilder's mention removal fails on such a message.
+  if (typeof (activity.text as string | undefined) !== 'string') return undefined;
+  const text = TurnContext.removeRecipientMention(activity);
   const normalized = text
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')

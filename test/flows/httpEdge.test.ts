@@ -38,6 +38,9 @@ describe('flow: the HTTP edge', () => {
       assert.equal((await flow.post({ ...valid, serviceUrl: 'javascript:alert(1)' })).status, 400);
       assert.equal((await flow.post({ ...valid, conversation: 'nope' })).status, 400);
       assert.equal((await flow.post([valid])).status, 400);
+      for (const wrong of [{ text: 5 }, { entities: 'mention' }, { membersAdded: [{}] }, { from: { id: 'a', aadObjectId: 7 } }, { conversation: { id: 'a\u0000b' } }, { channelData: { tenant: 'x' } }, { timestamp: 'yesterday' }]) {
+        assert.equal((await flow.post({ ...valid, ...wrong })).status, 400, JSON.stringify(wrong));
+      }
       assert.equal((await flow.post('null')).status, 400);
       assert.equal(flow.connector.calls.length, 0, 'nothing was sent for any of them');
     });
