@@ -65,8 +65,8 @@ export function createApp(deps: AppDeps): App {
       run: (result, activity, logic) => adapter.runTurn(result, activity, logic),
       logic: async (context) => {
         attachTurnLogger(context, logger);
-        await references.refresh(context);
-        await bot.run(context);
+        // Side by side: the reference write never delays the answer (and never fails the turn).
+        await Promise.all([references.refresh(context), bot.run(context)]);
       },
     },
     healthy: () => tables.ping(STORAGE_PING_MS).then(() => true, () => false),

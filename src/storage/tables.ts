@@ -1,4 +1,5 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { StorageConfig } from '../config';
 
@@ -39,9 +40,26 @@ export function openTables(storage: ReachableStorage, prefix = ''): Tables {
   };
 }
 
+/**
+ * Teams waits about 15 s for an answer. Each attempt gets 3 s and there are at most 3 attempts, so a
+ * slow or failing storage account turns into a clear "not saved" within that time instead of a hang.
+ */
+const TRY_TIMEOUT_MS = 3_000;
+const tryTimeout: PipelinePolicy = {
+  name: 'liaisonTryTimeout',
+  sendRequest: (request, next) => {
+    request.timeout = TRY_TIMEOUT_MS;
+    return next(request);
+  },
+};
+const BOUNDED: TableServiceClientOptions = {
+  retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 },
+  additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' }],
+};
+
 function clientsFor(storage: ReachableStorage): { service: TableServiceClient; forTable: (table: string) => TableClient } {
   if (storage.kind === 'connectionString') {
-    const options: TableServiceClientOptions = { allowInsecureConnection: isInsecure(storage.connectionString) };
+    const options: TableServiceClientOptions = { ...BOUNDED, allowInsecureConnection: isInsecure(storage.connectionString) };
     return {
       service: TableServiceClient.fromConnectionString(storage.connectionString, options),
       forTable: (table) => TableClient.fromConnectionString(storage.connectionString, table, options),
@@ -51,8 +69,8 @@ function clientsFor(storage: ReachableStorage): { service: TableServiceClient; f
     storage.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: storage.managedIdentityClientId },
   );
   return {
-    service: new TableServiceClient(storage.endpoint, credential),
-    forTable: (table) => new TableClient(storage.endpoint, table, credential),
+    service: new TableServiceClient(storage.endpoint, credential, BOUNDED),
+    forTable: (table) => new TableClient(storage.endpoint, table, credential, BOUNDED),
   };
 }
 

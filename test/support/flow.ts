@@ -16,6 +16,8 @@ export interface FlowOptions {
   allowedServiceHosts?: string[];
   authEndpoints?: AppDeps['authEndpoints'];
   connector?: FakeConnectorOptions;
+  /** Table storage to use instead of the test run's Azurite (a fault proxy in front of it, say). */
+  storageConnectionString?: string;
 }
 
 export interface Flow {
@@ -33,7 +35,8 @@ export interface Flow {
 
 export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
   const connector = await startFakeConnector(options.connector);
-  const tables = openTables({ kind: 'connectionString', connectionString: testStorageConnectionString() }, uniqueTableName('f'));
+  const connectionString = options.storageConnectionString ?? testStorageConnectionString();
+  const tables = openTables({ kind: 'connectionString', connectionString }, uniqueTableName('f'));
   await tables.ensureCreated();
 
   const raw: string[] = [];

@@ -41,6 +41,8 @@ async function lookUpChannelName(context: TurnContext, teamId: string, channelId
   }
 }
 
+const NOT_SAVED = 'Not saved: Liaison could not reach its storage just now. Your choices are still here; press Save again in a moment.';
+
 const NOT_IN_CHANNEL = 'Channel setup works in a team channel. Go to the channel that should receive IT requests, and mention me there with setup.';
 
 interface SetupMessage {
@@ -104,14 +106,20 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
   const valid = validateChoice(choice, services.catalogue);
   if (!valid.ok) return cardResponse(await setupCard(channel, services, choice, { text: valid.reason, style: 'attention' }));
 
-  await services.channelSettings.save({
-    teamId: channel.teamId,
-    channelId: channel.channelId,
-    channelName: channel.channelName,
-    ...valid.value,
-    updatedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name },
-    updatedAt: services.clock.now(),
-  });
+  try {
+    await services.channelSettings.save({
+      teamId: channel.teamId,
+      channelId: channel.channelId,
+      channelName: channel.channelName,
+      ...valid.value,
+      updatedBy: { aadObjectId: from.aadObjectId ?? from.id, name: from.name },
+      updatedAt: services.clock.now(),
+    });
+  } catch (error) {
+    // The choices stay on the card, so pressing Save again is all it takes.
+    turnLogger(context, services.logger).error({ err: error, teamId: channel.teamId, channelId: channel.channelId }, 'could not save the channel registration');
+    return cardResponse(await setupCard(channel, services, valid.value, { text: NOT_SAVED, style: 'attention' }));
+  }
   turnLogger(context, services.logger).info({ teamId: channel.teamId, channelId: channel.channelId, itRequests: valid.value.itRequests, praisePosts: valid.value.praisePosts }, 'channel registration saved');
   const text = `Saved. ${channel.channelName} receives ${describeRegistration(valid.value, services.catalogue)}.`;
   return cardResponse(await setupCard(channel, services, valid.value, { text: inert(text), style: 'good' }));
