@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CARDS_DIR, inert, renderCard } from '../src/cards/render';
 import {
-  BUILT_IN_MARKDOWN,
   cardNames,
   findMarkdown,
   openCardRenderer,
@@ -160,9 +159,7 @@ describe('user text in cards', function () {
     `links ${rendered.links.length}, strong ${rendered.strong.length}, emphasis ${rendered.emphasis.length}, headings ${rendered.headings.length}`;
   const visible = (rendered: RenderedCard): string => rendered.text.replace(/\u200b/g, '');
 
-  const markdowns = [BUILT_IN_MARKDOWN];
-  const found = findMarkdown();
-  if (found.name !== BUILT_IN_MARKDOWN.name) markdowns.push(found);
+  const markdowns = [findMarkdown()];
 
   for (const name of NAMES) {
     it(`${name}: inert() text expands without evaluation`, () => {

@@ -5,15 +5,14 @@
  *   npx tsx src/tools/render-cards.ts [outDir]      (default .artifacts/cards/, git-ignored)
  *
  * Look at the PNGs after editing a card. Uses the system Chromium (never a browser downloaded by a tool).
- * Markdown in TextBlocks and facts is processed by markdown-it when it is installed (the project's
- * node_modules, or Debian's node-markdown-it), otherwise by a small built-in CommonMark subset; the tool
- * says which.
+ * Markdown in TextBlocks and facts is processed by markdown-it, as the adaptivecards renderer (and the
+ * Agents Playground) does.
  * test/cards.test.ts uses `openCardRenderer` to check that user text shows as text.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import { CARDS_DIR, renderCard } from '../cards/render';
@@ -130,123 +129,11 @@ export interface Markdown {
 
 type MarkdownItFactory = () => { render(text: string): string };
 
-/**
- * markdown-it with its defaults (as the adaptivecards renderer calls it): the project's, if installed,
- * else Debian's node-markdown-it, else the built-in subset below.
- */
+/** markdown-it with its defaults, as the adaptivecards renderer calls it. */
 export function findMarkdown(): Markdown {
-  for (const candidate of ['markdown-it', '/usr/share/nodejs/markdown-it']) {
-    let path: string;
-    try {
-      path = load.resolve(candidate, { paths: [ROOT] });
-    } catch {
-      continue;
-    }
-    const markdownIt = (load(path) as MarkdownItFactory)();
-    return { name: `markdown-it (${relative(ROOT, path).startsWith('..') ? path : relative(ROOT, path)})`, render: (text) => markdownIt.render(text) };
-  }
-  return BUILT_IN_MARKDOWN;
+  const markdownIt = (load('markdown-it') as MarkdownItFactory)();
+  return { name: 'markdown-it', render: (text) => markdownIt.render(text) };
 }
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
-function emphasis(text: string): string {
-  return text
-    .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^A-Za-z0-9_])__(?=\S)([\s\S]*?\S)__(?![A-Za-z0-9_])/g, '$1<strong>$2</strong>')
-    .replace(/\*(?=\S)([\s\S]*?\S)\*/g, '<em>$1</em>')
-    .replace(/(^|[^A-Za-z0-9_])_(?=\S)([\s\S]*?\S)_(?![A-Za-z0-9_])/g, '$1<em>$2</em>');
-}
-
-/** Backslash escapes of ASCII punctuation and code spans, in one pass so that an escaped backtick opens nothing. */
-const ESCAPE_OR_CODE = /\\([!-/:-@[-`{-~])|`([^`\n]+)`/g;
-
-function inline(text: string): string {
-  const held: string[] = [];
-  // Finished HTML waits behind private-use markers so later rules cannot touch it.
-  const hold = (html: string): string => `\uE000${held.push(html) - 1}\uE001`;
-  let out = text.replace(/[\uE000\uE001]/g, '\uFFFD').replace(ESCAPE_OR_CODE, (_m, escaped: string | undefined, code: string | undefined) =>
-    escaped !== undefined ? hold(escapeHtml(escaped)) : hold(`<code>${escapeHtml(code ?? '')}</code>`),
-  );
-  out = out.replace(/<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>/g, (_m, url: string) => hold(`<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`));
-  out = escapeHtml(out);
-  out = out.replace(/(!?)\[([^[\]]*)\]\(([^()\s]*)\)/g, (_m, bang: string, label: string, url: string) =>
-    hold(bang ? `<img src="${url}" alt="${label}">` : `<a href="${url}">${emphasis(label)}</a>`),
-  );
-  out = emphasis(out).replace(/ {2,}\n/g, '<br>\n');
-  // Held HTML can itself hold markers (a link's label).
-  for (let previous = ''; previous !== out; ) {
-    previous = out;
-    out = out.replace(/\uE000(\d+)\uE001/g, (_m, n: string) => held[Number(n)] ?? '');
-  }
-  return out;
-}
-
-/**
- * For when markdown-it is not installed: the CommonMark subset a Teams TextBlock honours (paragraphs,
- * bullet and numbered lists, ATX and setext headings, thematic breaks, **strong**, *em*, `code`,
- * [links](url), images, <autolinks>) with CommonMark's backslash escapes; raw HTML is shown as text, as
- * markdown-it does by default. Block quotes, code blocks and reference links are left out.
- */
-export const BUILT_IN_MARKDOWN: Markdown = {
-  name: 'built-in CommonMark subset',
-  render(text) {
-    const out: string[] = [];
-    let paragraph: string[] = [];
-    let list: { tag: 'ul' | 'ol'; items: string[] } | undefined;
-    const flushParagraph = (): void => {
-      if (paragraph.length) out.push(`<p>${inline(paragraph.join('\n'))}</p>`);
-      paragraph = [];
-    };
-    const flushList = (): void => {
-      if (list) out.push(`<${list.tag}>\n${list.items.map((item) => `<li>${inline(item)}</li>\n`).join('')}</${list.tag}>`);
-      list = undefined;
-    };
-    const addItem = (tag: 'ul' | 'ol', item: string): void => {
-      if (list && list.tag !== tag) flushList();
-      if (!list) {
-        flushParagraph();
-        list = { tag, items: [] };
-      }
-      list.items.push(item);
-    };
-    for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
-      let m: RegExpExecArray | null;
-      if (/^\s*$/.test(line)) {
-        flushParagraph();
-        flushList();
-      } else if (paragraph.length && (m = /^ {0,3}(=+|-+)\s*$/.exec(line))) {
-        const level = m[1]?.startsWith('=') ? 1 : 2;
-        out.push(`<h${level}>${inline(paragraph.join('\n'))}</h${level}>`);
-        paragraph = [];
-      } else if (/^ {0,3}([-*_])( *\1){2,} *$/.test(line)) {
-        flushParagraph();
-        flushList();
-        out.push('<hr>');
-      } else if ((m = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/.exec(line))) {
-        flushParagraph();
-        flushList();
-        const level = m[1]?.length ?? 1;
-        out.push(`<h${level}>${inline(m[2] ?? '')}</h${level}>`);
-      } else if ((m = /^ {0,3}[-+*][ \t]+(.*)$/.exec(line))) {
-        addItem('ul', m[1] ?? '');
-      } else if ((m = /^ {0,3}(\d{1,9})[.)][ \t]+(.*)$/.exec(line)) && (list || !paragraph.length || m[1] === '1')) {
-        addItem('ol', m[2] ?? '');
-      } else if (list) {
-        // A lazy continuation line belongs to the last item.
-        const last = list.items.length - 1;
-        list.items[last] = `${list.items[last] ?? ''}\n${line.trim()}`;
-      } else {
-        paragraph.push(line.replace(/^[ \t]+/, ''));
-      }
-    }
-    flushParagraph();
-    flushList();
-    return out.join('\n');
-  },
-};
 
 /** Every string in a card, so markdown for each can be prepared in Node before the page asks for it. */
 function strings(value: unknown, into = new Set<string>()): Set<string> {
