@@ -2,7 +2,6 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { DEFAULT_CATALOGUE } from './catalogue';
-import { renderCard } from './cards/render';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
@@ -13,7 +12,7 @@ import type { Tables } from './storage/tables';
 import { botAppId, botAuthentication, LiaisonAdapter, type AuthEndpoints } from './teams/adapter';
 import { LiaisonBot } from './teams/bot';
 import { ReferenceRefresher } from './teams/references';
-import { cardResponse } from './teams/reply';
+import { noticeResponse } from './teams/reply';
 import { adapterSender, type ProactiveSender } from './teams/sender';
 import type { BotServices } from './teams/services';
 import { attachTurnLogger } from './teams/turnLogger';
@@ -107,8 +106,7 @@ async function onTurnError(context: TurnContext, error: Error, logger: Logger): 
   logger.error({ err: error, activityId: activity.id, conversationId: activity.conversation.id, activityType: activity.type }, 'turn failed');
   try {
     if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
-      const card = renderCard('notice', { title: 'Not saved', text: SORRY });
-      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: cardResponse(card) } });
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: noticeResponse('Not saved', SORRY) } });
     } else if (activity.type === 'message') {
       await context.sendActivity(SORRY);
     }

@@ -48,7 +48,7 @@ export const DEFAULT_SERVICE_HOSTS = [
   'smba.infra.dod.teams.microsoft.us',
 ];
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
 
@@ -59,9 +59,14 @@ type Env = Readonly<Record<string, string | undefined>>;
  * then parses the environment. Throws ConfigError listing every problem at once.
  */
 export function loadConfig(cwd = process.cwd()): Config {
-  const file = resolve(cwd, '.env');
-  if (existsSync(file)) loadDotEnv({ path: file, quiet: true });
+  loadEnvFile(cwd);
   return parseConfig(process.env, cwd);
+}
+
+/** Adds the variables of `<dir>/.env`, if there is one, to `process.env`; variables already set win. */
+export function loadEnvFile(dir: string): void {
+  const file = resolve(dir, '.env');
+  if (existsSync(file)) loadDotEnv({ path: file, quiet: true });
 }
 
 export function parseConfig(env: Env, cwd = process.cwd()): Config {

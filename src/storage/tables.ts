@@ -92,7 +92,7 @@ export function isNotFound(error: unknown): boolean {
   return statusOf(error) === 404;
 }
 
-export function statusOf(error: unknown): number | undefined {
+function statusOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'statusCode' in error && typeof error.statusCode === 'number') {
     return error.statusCode;
   }

@@ -6,12 +6,11 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { z } from 'zod';
-import { renderCard } from '../cards/render';
 import { commandOf, scopeOf, type Command, type Scope } from './commands';
 import { sendHelp } from './handlers/help';
 import { welcomePerson, welcomeTeam } from './handlers/onboarding';
 import { saveSetup, showSetup, showStatus } from './handlers/setup';
-import { cardResponse } from './reply';
+import { noticeResponse } from './reply';
 import type { BotServices } from './services';
 import { turnLogger } from './turnLogger';
 
@@ -71,7 +70,7 @@ export class LiaisonBot extends TeamsActivityHandler {
     const route = CARD_ROUTES[verb];
     if (!route) {
       turnLogger(context, this.services.logger).info({ verb: verb.slice(0, 64) }, 'unknown card action');
-      return cardResponse(renderCard('notice', { title: 'That button is no longer active', text: 'This card is out of date. Type help to see what you can do.' }));
+      return noticeResponse('That button is no longer active', 'This card is out of date. Type help to see what you can do.');
     }
     return route(context, invokeValue.action.data, this.services);
   }

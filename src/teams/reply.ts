@@ -1,5 +1,5 @@
 import { CardFactory, MessageFactory, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
-import type { AdaptiveCard } from '../cards/render';
+import { renderCard, type AdaptiveCard } from '../cards/render';
 
 export async function sendCard(context: TurnContext, card: AdaptiveCard, summary?: string): Promise<void> {
   const message = MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -10,4 +10,9 @@ export async function sendCard(context: TurnContext, card: AdaptiveCard, summary
 /** The answer to an Action.Execute press that replaces the card in place. */
 export function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
   return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+}
+
+/** Replaces the pressed card with a short notice: a title and a sentence to act on. */
+export function noticeResponse(title: string, text: string): AdaptiveCardInvokeResponse {
+  return cardResponse(renderCard('notice', { title, text }));
 }

@@ -15,7 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
 import AdmZip from 'adm-zip';
-import { config as loadDotEnv } from 'dotenv';
+import { GUID, loadEnvFile } from '../config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type ManifestSchema = NonNullable<Parameters<typeof AppManifestUtils.validateAgainstSchema>[1]>;
@@ -35,7 +35,6 @@ export interface PackageFile {
 
 /** `${{NAME}}`, the placeholder syntax of appPackage/manifest.json. */
 const PLACEHOLDER = /\$\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ICON_FILE = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*\.png$/;
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -326,8 +325,7 @@ function errorMessage(err: unknown): string {
 
 async function main(): Promise<number> {
   const root = resolve(__dirname, '..', '..');
-  const envFile = join(root, '.env');
-  if (existsSync(envFile)) loadDotEnv({ path: envFile, quiet: true });
+  loadEnvFile(root);
 
   const result = await packageApp({ env: process.env, appPackageDir: join(root, 'appPackage') });
   if (!result.ok) {

@@ -2,7 +2,7 @@ import { TeamsInfo, teamsGetChannelId, teamsGetTeamInfo, type AdaptiveCardInvoke
 import { z } from 'zod';
 import { inert, renderCard, type AdaptiveCard } from '../../cards/render';
 import { describeRegistration, maySetUp, validateChoice, type RegistrationChoice } from '../../setup/registration';
-import { cardResponse, sendCard } from '../reply';
+import { cardResponse, noticeResponse, sendCard } from '../reply';
 import type { BotServices } from '../services';
 import { turnLogger } from '../turnLogger';
 import { whoMayChange } from './help';
@@ -32,12 +32,23 @@ async function channelOf(context: TurnContext, services: BotServices): Promise<C
  */
 async function lookUpChannelName(context: TurnContext, teamId: string, channelId: string, services: BotServices): Promise<string> {
   if (channelId === teamId) return 'General';
-  try {
+  return askTeams(context, services, 'this channel', async () => {
     const channels = await TeamsInfo.getTeamChannels(context, teamId);
-    return channels.find((c) => c.id === channelId)?.name ?? 'this channel';
+    return channels.find((c) => c.id === channelId)?.name;
+  });
+}
+
+async function lookUpTeamName(context: TurnContext, teamId: string, services: BotServices): Promise<string> {
+  return askTeams(context, services, 'this team', async () => (await TeamsInfo.getTeamDetails(context, teamId)).name);
+}
+
+/** A name from Teams for a card; when Teams does not know or cannot answer, a plain fallback does. */
+async function askTeams(context: TurnContext, services: BotServices, fallback: string, lookUp: () => Promise<string | undefined>): Promise<string> {
+  try {
+    return (await lookUp()) ?? fallback;
   } catch (error) {
-    turnLogger(context, services.logger).warn({ err: error, teamId, channelId }, 'could not look up the channel name');
-    return 'this channel';
+    turnLogger(context, services.logger).warn({ err: error }, `could not look up the name of ${fallback}`);
+    return fallback;
   }
 }
 
@@ -85,7 +96,7 @@ const SetupInputs = z.object({
 /** The Save button on the setup card. */
 export async function saveSetup(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const channel = await channelOf(context, services);
-  if (!channel) return messageCard(NOT_IN_CHANNEL);
+  if (!channel) return noticeResponse('Channel setup', NOT_IN_CHANNEL);
   const { from } = context.activity;
 
   const inputs = SetupInputs.safeParse(data);
@@ -125,15 +136,6 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
   return cardResponse(await setupCard(channel, services, valid.value, { text: inert(text), style: 'good' }));
 }
 
-async function lookUpTeamName(context: TurnContext, teamId: string, services: BotServices): Promise<string> {
-  try {
-    return (await TeamsInfo.getTeamDetails(context, teamId)).name ?? 'this team';
-  } catch (error) {
-    turnLogger(context, services.logger).warn({ err: error, teamId }, 'could not look up the team name');
-    return 'this team';
-  }
-}
-
 /** `@Liaison status`: what each channel of the team is registered for. */
 export async function showStatus(context: TurnContext, services: BotServices): Promise<void> {
   const channel = await channelOf(context, services);
@@ -160,6 +162,3 @@ function formatDay(date: Date, timeZone: string): string {
   return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(date);
 }
 
-function messageCard(text: string): AdaptiveCardInvokeResponse {
-  return cardResponse(renderCard('notice', { title: 'Channel setup', text }));
-}
