@@ -1,24 +1,25 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import { DEFAULT_CATALOGUE } from './catalogue';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
 import { createHttpServer } from './server/http';
 import { tableChannelSettings } from './storage/channelSettings';
 import { tableConversationReferences } from './storage/conversationReferences';
+import { tableRequests } from './storage/requests';
+import { DEFAULT_POLICY } from './policy/policy';
 import type { Tables } from './storage/tables';
 import { botAppId, botAuthentication, LiaisonAdapter, type AuthEndpoints } from './teams/adapter';
 import { LiaisonBot } from './teams/bot';
 import { ReferenceRefresher } from './teams/references';
-import { noticeResponse } from './teams/reply';
+import { messageResponse } from './teams/reply';
 import { adapterSender, type ProactiveSender } from './teams/sender';
 import type { BotServices } from './teams/services';
 import { attachTurnLogger } from './teams/turnLogger';
 
 export interface AppDeps {
-  config: Pick<Config, 'bot' | 'allowedTenants' | 'allowedServiceHosts' | 'admins' | 'timeZone'>;
+  config: Pick<Config, 'bot' | 'allowedTenants' | 'allowedServiceHosts' | 'admins' | 'timeZone'> & Partial<Pick<Config, 'policy'>>;
   tables: Tables;
   logger: Logger;
   clock?: Clock;
@@ -45,7 +46,8 @@ export function createApp(deps: AppDeps): App {
   const services: BotServices = {
     references: tableConversationReferences(tables.client('ConversationReferences')),
     channelSettings: tableChannelSettings(tables.client('ChannelSettings')),
-    catalogue: DEFAULT_CATALOGUE,
+    requests: tableRequests(tables.client('Requests')),
+    policy: config.policy ?? DEFAULT_POLICY,
     admins: config.admins,
     timeZone: config.timeZone,
     clock,
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps): App {
 }
 
 const SORRY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a minute.';
+const NOT_DONE = 'Not saved: Liaison could not finish this just now, so nothing was changed. Your answers are still on the card; press the button again in a minute.';
 
 /** Logs with the turn's ids (never the activity) and tells the person in a sentence they can act on. */
 async function onTurnError(context: TurnContext, error: Error, logger: Logger): Promise<void> {
@@ -106,7 +109,7 @@ async function onTurnError(context: TurnContext, error: Error, logger: Logger): 
   logger.error({ err: error, activityId: activity.id, conversationId: activity.conversation.id, activityType: activity.type }, 'turn failed');
   try {
     if (activity.type === 'invoke' && activity.name === 'adaptiveCard/action') {
-      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: noticeResponse('Not saved', SORRY) } });
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body: messageResponse(NOT_DONE) } });
     } else if (activity.type === 'message') {
       await context.sendActivity(SORRY);
     }

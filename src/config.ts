@@ -1,6 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { config as loadDotEnv } from 'dotenv';
+import { parsePolicy } from './policy/parse';
+import { DEFAULT_POLICY, type Policy } from './policy/policy';
 
 /** Liaison's whole configuration, parsed once at start from the environment. */
 export interface Config {
@@ -16,6 +18,8 @@ export interface Config {
   timeZone: string;
   /** AAD object ids of the people who may change Liaison's settings; empty means any team member. */
   admins: readonly string[];
+  /** Priorities, service levels, opening hours and catalogue: DEFAULT_POLICY unless a policy file overrides it. */
+  policy: Policy;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -90,9 +94,10 @@ export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const admins = parseGuidList('LIAISON_ADMINS', read('LIAISON_ADMINS'), problems);
   const allowedServiceHosts = parseHostList(read('LIAISON_SERVICE_URL_HOSTS'), environment, problems);
   const timeZone = parseTimeZone(read('LIAISON_TIME_ZONE'), problems);
+  const policy = readPolicy(read('LIAISON_POLICY_FILE'), cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
-  return { environment, port, logLevel, bot, storage, allowedTenants, allowedServiceHosts, timeZone, admins };
+  return { environment, port, logLevel, bot, storage, allowedTenants, allowedServiceHosts, timeZone, admins, policy };
 }
 
 function parseEnvironment(value: string | undefined, problems: string[]): Config['environment'] {
@@ -208,6 +213,35 @@ function parseTimeZone(value: string | undefined, problems: string[]): string {
     problems.push(`LIAISON_TIME_ZONE must be an IANA time zone such as Europe/London or Australia/Perth (got "${value}")`);
     return 'UTC';
   }
+}
+
+function readPolicy(file: string | undefined, cwd: string, problems: string[]): Policy {
+  if (file === undefined) return DEFAULT_POLICY;
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
+    problems.push(`LIAISON_POLICY_FILE must name a readable JSON file (${path}: ${missing ? 'there is no such file' : messageOf(error)})`);
+    return DEFAULT_POLICY;
+  }
+  let json: unknown;
+  try {
+    // Windows editors often save JSON with a byte-order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    problems.push(`LIAISON_POLICY_FILE (${path}) is not valid JSON: ${messageOf(error)}`);
+    return DEFAULT_POLICY;
+  }
+  const parsed = parsePolicy(json);
+  if (parsed.ok) return parsed.value;
+  problems.push(...parsed.problems.map((problem) => `LIAISON_POLICY_FILE (${path}): ${problem}`));
+  return DEFAULT_POLICY;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isHttpUrl(value: string): boolean {

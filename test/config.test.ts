@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { ConfigError, DEFAULT_SERVICE_HOSTS, parseConfig } from '../src/config';
+import { DEFAULT_POLICY } from '../src/policy/policy';
 
 const APP_ID = '11111111-2222-3333-4444-555555555555';
 const TENANT = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 
-function problemsOf(env: Record<string, string>): string[] {
+function problemsOf(env: Record<string, string>, cwd = '/srv/liaison'): string[] {
   try {
-    parseConfig(env, '/srv/liaison');
+    parseConfig(env, cwd);
   } catch (error) {
     assert.ok(error instanceof ConfigError);
     return [...error.problems];
@@ -24,6 +28,7 @@ describe('configuration', () => {
     assert.deepEqual(config.allowedTenants, []);
     assert.deepEqual(config.allowedServiceHosts, []);
     assert.equal(config.timeZone, 'UTC');
+    assert.equal(config.policy, DEFAULT_POLICY);
   });
 
   it('reads a managed identity deployment as production uses it', () => {
@@ -76,6 +81,7 @@ describe('configuration', () => {
     ['an unknown time zone', { LIAISON_TIME_ZONE: 'Mars/Olympus' }, /^LIAISON_TIME_ZONE must be an IANA time zone/],
     ['an unknown log level', { LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     ['service hosts with a scheme', { LIAISON_SERVICE_URL_HOSTS: 'https://smba.trafficmanager.net/' }, /^LIAISON_SERVICE_URL_HOSTS must be a comma-separated list of host names/],
+    ['a policy file that does not exist', { LIAISON_POLICY_FILE: 'policy.json' }, /^LIAISON_POLICY_FILE must name a readable JSON file \(\/srv\/liaison\/policy\.json: there is no such file\)$/],
   ];
   for (const [what, env, expected] of malformed) {
     it(`stops with a message naming the variable for ${what}`, () => {
@@ -86,5 +92,57 @@ describe('configuration', () => {
 
   it('lists every problem at once rather than one per start', () => {
     assert.equal(problemsOf({ PORT: 'x', LIAISON_TIME_ZONE: 'Nowhere', LOG_LEVEL: 'loud' }).length, 3);
+  });
+
+  describe('policy file (LIAISON_POLICY_FILE)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'liaison-policy-'));
+    });
+    afterEach(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('reads the example policy, relative to the working folder', () => {
+      const config = parseConfig({ LIAISON_POLICY_FILE: 'deploy/policy.example.json' }, resolve(__dirname, '..'));
+      assert.deepEqual(config.policy.branches, ['Central Library', 'Northside Branch']);
+      assert.deepEqual(config.policy.serviceLevels, DEFAULT_POLICY.serviceLevels);
+    });
+
+    it('applies the overrides the file holds', () => {
+      writeFileSync(join(dir, 'policy.json'), JSON.stringify({ manyPatrons: 40, openingHours: { sat: { open: '10:00', close: '13:00' } } }));
+      const config = parseConfig({ LIAISON_POLICY_FILE: 'policy.json' }, dir);
+      assert.equal(config.policy.manyPatrons, 40);
+      assert.deepEqual(config.policy.openingHours.sat, { open: '10:00', close: '13:00' });
+      assert.equal(config.policy.deadlineNearDays, DEFAULT_POLICY.deadlineNearDays);
+    });
+
+    it('accepts a file saved with a byte-order mark', () => {
+      writeFileSync(join(dir, 'policy.json'), `\uFEFF${JSON.stringify({ deadlineNearDays: 5 })}`);
+      assert.equal(parseConfig({ LIAISON_POLICY_FILE: 'policy.json' }, dir).policy.deadlineNearDays, 5);
+    });
+
+    it('stops on a file that is not JSON, naming the variable and the file', () => {
+      writeFileSync(join(dir, 'policy.json'), '{ manyPatrons: 40 }');
+      const problems = problemsOf({ LIAISON_POLICY_FILE: 'policy.json' }, dir);
+      assert.equal(problems.length, 1);
+      assert.ok(problems[0]?.startsWith(`LIAISON_POLICY_FILE (${join(dir, 'policy.json')}) is not valid JSON: `), problems[0]);
+    });
+
+    it('stops on every invalid setting, naming the variable, the file and the path inside it', () => {
+      writeFileSync(join(dir, 'policy.json'), JSON.stringify({ serviceLevels: { P2: { response: 'soon' } }, manyPatron: 5 }));
+      const file = join(dir, 'policy.json');
+      const problems = problemsOf({ LIAISON_POLICY_FILE: 'policy.json', PORT: 'x' }, dir);
+      assert.match(problems[0] ?? '', /^PORT must be a whole number/);
+      assert.deepEqual(problems.slice(1), [
+        `LIAISON_POLICY_FILE (${file}): serviceLevels.P2.response: expected a duration such as "4 business hours" (got "soon")`,
+        `LIAISON_POLICY_FILE (${file}): manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, wording, serviceLevels, openingHours, holidays`,
+      ]);
+    });
+
+    it('stops on a folder given as the file', () => {
+      const problems = problemsOf({ LIAISON_POLICY_FILE: '.' }, dir);
+      assert.match(problems[0] ?? '', /^LIAISON_POLICY_FILE must name a readable JSON file \(.+: EISDIR/);
+    });
   });
 });

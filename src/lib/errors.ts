@@ -6,7 +6,9 @@ export type LiaisonErrorCode =
   | 'STORAGE_UNAVAILABLE'
   | 'NOT_ALLOWED'
   | 'INVALID_INPUT'
-  | 'SEND_FAILED';
+  | 'SEND_FAILED'
+  /** Too many people changed the same thing at once; trying again shortly works. */
+  | 'BUSY';
 
 export class LiaisonError extends Error {
   constructor(

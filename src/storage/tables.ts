@@ -4,7 +4,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { StorageConfig } from '../config';
 
 /** The tables Liaison uses. Each aggregate keeps its own table. */
-export const TABLE_NAMES = ['ConversationReferences', 'ChannelSettings'] as const;
+export const TABLE_NAMES = ['ConversationReferences', 'ChannelSettings', 'Requests'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export interface Tables {
@@ -13,6 +13,8 @@ export interface Tables {
   ensureCreated(): Promise<void>;
   /** Resolves when the table service answers; rejects otherwise. */
   ping(timeoutMs: number): Promise<void>;
+  /** HTTP requests sent to the table service so far (each retry counts): the cost measure of an action. */
+  roundTrips(): number;
 }
 
 type ReachableStorage = Exclude<StorageConfig, { kind: 'embedded' }>;
@@ -22,7 +24,15 @@ type ReachableStorage = Exclude<StorageConfig, { kind: 'embedded' }>;
  * (table names are letters and digits only).
  */
 export function openTables(storage: ReachableStorage, prefix = ''): Tables {
-  const { service, forTable } = clientsFor(storage);
+  let sent = 0;
+  const counter: PipelinePolicy = {
+    name: 'liaisonRoundTrips',
+    sendRequest: (request, next) => {
+      sent++;
+      return next(request);
+    },
+  };
+  const { service, forTable } = clientsFor(storage, { ...BOUNDED, additionalPolicies: [...(BOUNDED.additionalPolicies ?? []), { policy: counter, position: 'perRetry' }] });
   const clients = new Map<TableName, TableClient>(TABLE_NAMES.map((name) => [name, forTable(prefix + name)]));
 
   return {
@@ -37,6 +47,7 @@ export function openTables(storage: ReachableStorage, prefix = ''): Tables {
     async ping(timeoutMs) {
       await service.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
     },
+    roundTrips: () => sent,
   };
 }
 
@@ -57,9 +68,9 @@ const BOUNDED: TableServiceClientOptions = {
   additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' }],
 };
 
-function clientsFor(storage: ReachableStorage): { service: TableServiceClient; forTable: (table: string) => TableClient } {
+function clientsFor(storage: ReachableStorage, bounded: TableServiceClientOptions): { service: TableServiceClient; forTable: (table: string) => TableClient } {
   if (storage.kind === 'connectionString') {
-    const options: TableServiceClientOptions = { ...BOUNDED, allowInsecureConnection: isInsecure(storage.connectionString) };
+    const options: TableServiceClientOptions = { ...bounded, allowInsecureConnection: isInsecure(storage.connectionString) };
     return {
       service: TableServiceClient.fromConnectionString(storage.connectionString, options),
       forTable: (table) => TableClient.fromConnectionString(storage.connectionString, table, options),
@@ -69,8 +80,8 @@ function clientsFor(storage: ReachableStorage): { service: TableServiceClient; f
     storage.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: storage.managedIdentityClientId },
   );
   return {
-    service: new TableServiceClient(storage.endpoint, credential, BOUNDED),
-    forTable: (table) => new TableClient(storage.endpoint, table, credential, BOUNDED),
+    service: new TableServiceClient(storage.endpoint, credential, bounded),
+    forTable: (table) => new TableClient(storage.endpoint, table, credential, bounded),
   };
 }
 
@@ -90,6 +101,15 @@ export function tableKey(value: string): string {
 /** True for the service's "the entity does not exist" answer. */
 export function isNotFound(error: unknown): boolean {
   return statusOf(error) === 404;
+}
+
+/**
+ * True when a conditional write lost a race: 412 (the entity changed since it was read) or 409 (it was
+ * created meanwhile). A transaction reports the failing operation's status.
+ */
+export function isConflict(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === 409 || status === 412;
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -6,31 +6,75 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { z } from 'zod';
-import { commandOf, scopeOf, type Command, type Scope } from './commands';
-import { sendHelp } from './handlers/help';
+import { commandOf, messageText, scopeOf, type Command, type Scope } from './commands';
+import { helpCard, sendHelp } from './handlers/help';
+import {
+  cancelIntake,
+  changeStep,
+  nextStep,
+  offerIntake,
+  previousStep,
+  restartIntake,
+  resumeIntake,
+  startFromCard,
+  startIntakeByMessage,
+  submitIntake,
+} from './handlers/intake';
 import { welcomePerson, welcomeTeam } from './handlers/onboarding';
+import { cancelRequest, listFromCard, showMyRequests, showRequest } from './handlers/requests';
 import { saveSetup, showSetup, showStatus } from './handlers/setup';
-import { noticeResponse } from './reply';
+import { cardResponse, noticeResponse } from './reply';
 import type { BotServices } from './services';
 import { turnLogger } from './turnLogger';
 
 type MessageRoute = (context: TurnContext, services: BotServices, scope: Scope) => Promise<void>;
 type CardRoute = (context: TurnContext, data: unknown, services: BotServices) => Promise<AdaptiveCardInvokeResponse>;
 
-/** Typed commands; anything else gets help. */
+/** Requests are personal: in a channel, say where to make them. */
+function personalOnly(route: (context: TurnContext, services: BotServices) => Promise<void>): MessageRoute {
+  return async (context, services, scope) => {
+    if (scope === 'personal') await route(context, services);
+    else await context.sendActivity('Requests are made in a personal chat with me, so only you and IT see the details. Open a chat with Liaison and type new request.');
+  };
+}
+
+/** Typed commands; anything else gets help, or in a personal chat the offer to make it a request. */
 const MESSAGE_ROUTES: Record<Command, MessageRoute> = {
   help: (context, services, scope) => sendHelp(context, scope, services),
   setup: (context, services) => showSetup(context, services),
   status: (context, services) => showStatus(context, services),
+  'new request': personalOnly(startIntakeByMessage),
+  'my requests': personalOnly(showMyRequests),
 };
 
 /** Action.Execute verbs. */
-const CARD_ROUTES: Record<string, CardRoute | undefined> = {
-  'setup.save': saveSetup,
-};
+const CARD_ROUTES: ReadonlyMap<string, CardRoute> = new Map<string, CardRoute>([
+  ['setup.save', saveSetup],
+  ['intake.start', startFromCard],
+  ['intake.next', nextStep],
+  ['intake.back', previousStep],
+  ['intake.goto', changeStep],
+  ['intake.cancel', cancelIntake],
+  ['intake.resume', resumeIntake],
+  ['intake.restart', restartIntake],
+  ['intake.submit', submitIntake],
+  ['requests.list', listFromCard],
+  ['requests.show', showRequest],
+  ['requests.cancel', cancelRequest],
+  ['help.show', (context, _data, services) => Promise.resolve(cardResponse(helpCard(scopeOf(context.activity), services)))],
+]);
+
+/** A personal message this long is a description of a problem rather than a greeting or a typo. */
+const OFFER_MIN_WORDS = 3;
+
+async function notACommand(context: TurnContext, services: BotServices, scope: Scope): Promise<void> {
+  const text = messageText(context.activity)?.trim() ?? '';
+  if (scope === 'personal' && text.split(/\s+/).length >= OFFER_MIN_WORDS) await offerIntake(context, text);
+  else await sendHelp(context, scope, services);
+}
 
 const CardActionShape = z.object({
-  action: z.object({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(100), data: z.unknown() }),
+  action: z.object({ type: z.literal('Action.Execute'), verb: z.string().min(1).max(100), data: z.unknown().optional() }),
 });
 
 /** The Teams edge: routes each kind of activity to a small handler and does nothing else. */
@@ -41,7 +85,7 @@ export class LiaisonBot extends TeamsActivityHandler {
     this.onMessage(async (context, next) => {
       const scope = scopeOf(context.activity);
       const command = commandOf(context.activity);
-      await (command === undefined ? sendHelp(context, scope, services) : MESSAGE_ROUTES[command](context, services, scope));
+      await (command === undefined ? notACommand(context, services, scope) : MESSAGE_ROUTES[command](context, services, scope));
       await next();
     });
 
@@ -67,7 +111,7 @@ export class LiaisonBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = invokeValue.action.verb;
-    const route = CARD_ROUTES[verb];
+    const route = CARD_ROUTES.get(verb);
     if (!route) {
       turnLogger(context, this.services.logger).info({ verb: verb.slice(0, 64) }, 'unknown card action');
       return noticeResponse('That button is no longer active', 'This card is out of date. Type help to see what you can do.');

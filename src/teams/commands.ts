@@ -1,7 +1,16 @@
 import { TurnContext, type Activity } from 'botbuilder';
 
-export const COMMANDS = ['help', 'setup', 'status'] as const;
+export const COMMANDS = ['help', 'setup', 'status', 'new request', 'my requests'] as const;
 export type Command = (typeof COMMANDS)[number];
+
+/** Other ways people type the same command. */
+const ALIASES: ReadonlyMap<string, Command> = new Map([
+  ['new', 'new request'],
+  ['request', 'new request'],
+  ['new requests', 'new request'],
+  ['requests', 'my requests'],
+  ['my request', 'my requests'],
+]);
 
 /** Where a message came from, which decides what the commands mean. */
 export type Scope = 'personal' | 'channel' | 'other';
@@ -18,10 +27,8 @@ export function scopeOf(activity: Activity): Scope {
  * `<at>Liaison</at> setup`), case and surrounding punctuation ignored.
  */
 export function commandOf(activity: Activity): Command | undefined {
-  // Typed as always present, but a message can come without text (an attachment alone), and
-  // botbuilder's mention removal fails on such a message.
-  if (typeof (activity.text as string | undefined) !== 'string') return undefined;
-  const text = TurnContext.removeRecipientMention(activity);
+  const text = messageText(activity);
+  if (text === undefined) return undefined;
   const normalized = text
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')
@@ -29,5 +36,13 @@ export function commandOf(activity: Activity): Command | undefined {
     .replace(/[^\p{L}\p{N} ]/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim();
-  return COMMANDS.find((c) => c === normalized);
+  return COMMANDS.find((c) => c === normalized) ?? ALIASES.get(normalized);
+}
+
+/** The text of a message with the bot's mention removed; undefined when there is none. */
+export function messageText(activity: Activity): string | undefined {
+  // Typed as always present, but a message can come without text (an attachment alone), and
+  // botbuilder's mention removal fails on such a message.
+  if (typeof (activity.text as string | undefined) !== 'string') return undefined;
+  return TurnContext.removeRecipientMention(activity);
 }

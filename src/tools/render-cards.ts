@@ -172,8 +172,15 @@ globalThis.liaisonRender = function (cards, hostConfig, markdown) {
     var element = adaptiveCard.render();
     host.replaceChildren();
     if (element) host.appendChild(element);
+    var text = host.innerText;
+    // Dropdown options are plain text in Teams, never markdown: leave them out of what markdown shaped.
+    var selects = Array.from(host.querySelectorAll('select'));
+    selects.forEach(function (s) { s.style.display = 'none'; });
+    var markdownText = host.innerText;
+    selects.forEach(function (s) { s.style.display = ''; });
     return {
-      text: host.innerText,
+      text: text,
+      markdownText: markdownText,
       html: host.innerHTML,
       links: Array.from(host.querySelectorAll('a[href]')).map(function (a) { return a.getAttribute('href'); }),
       strong: texts('strong, b'),
@@ -189,6 +196,8 @@ globalThis.liaisonRender = function (cards, hostConfig, markdown) {
 export interface RenderedCard {
   /** What a reader sees, as Chromium lays it out (innerText). */
   text: string;
+  /** The same without dropdown options, which Teams never treats as markdown. */
+  markdownText: string;
   html: string;
   /** href of every link in the card. */
   links: string[];

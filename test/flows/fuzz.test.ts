@@ -86,7 +86,7 @@ describe('flow: fuzzed activities', function () {
     for (const r of stored) {
       assert.equal(typeof r.itRequests, 'boolean');
       assert.equal(typeof r.praisePosts, 'boolean');
-      assert.ok(r.services.every((s) => flow.app.services.catalogue.some((c) => c.id === s)), 'only catalogue services are stored');
+      assert.ok(r.services.every((s) => flow.app.services.policy.catalogue.some((c) => c.id === s)), 'only catalogue services are stored');
     }
     assert.ok((statuses.get(200) ?? 0) > 0 && (statuses.get(400) ?? 0) > 0, `a mix of outcomes: ${JSON.stringify([...statuses])}`);
   });

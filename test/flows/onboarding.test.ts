@@ -50,12 +50,21 @@ describe('flow: installing Liaison', () => {
   });
 
   it('answers anything it does not understand with help, never an error', async () => {
-    await flow.post(personalMessage({ serviceUrl: flow.connector.url, text: 'the self-check at Branch 2 rejects every card' }));
+    await flow.post(personalMessage({ serviceUrl: flow.connector.url, text: 'hello?' }));
     await flow.post(channelMessage({ serviceUrl: flow.connector.url, text: 'what can you do?' }));
     const calls = await flow.connector.waitForCalls(2, 5_000, ['send', 'reply']);
     assert.match(textOf(cardOf(calls[0]?.activity)), /What I can do/);
     assert.match(textOf(cardOf(calls[1]?.activity)), /What I can do here/);
     assert.equal(flow.logs.filter((l) => l.level === 50).length, 0, 'no error was logged');
+  });
+
+  it('offers to make a described problem a request, with the text as its description', async () => {
+    const text = 'the self-check at Branch 2 rejects every card';
+    await flow.post(personalMessage({ serviceUrl: flow.connector.url, text }));
+    const [call] = await flow.connector.waitForCalls(1, 5_000, ['send', 'reply']);
+    const card = cardOf(call?.activity);
+    assert.match(textOf(card), /make this an IT request/);
+    assert.match(JSON.stringify(card), /"verb":"intake.start","data":\{"description":"the self-check at Branch 2 rejects every card"\}/);
   });
 
   it('logs ids for each turn, never names, e-mail addresses or activity text', async () => {

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { renderCard } from '../../cards/render';
+import { renderCard, type AdaptiveCard } from '../../cards/render';
 import type { Scope } from '../commands';
 import type { BotServices } from '../services';
 import { sendCard } from '../reply';
@@ -10,6 +10,8 @@ interface CommandHelp {
 }
 
 export const PERSONAL_COMMANDS: readonly CommandHelp[] = [
+  { command: 'new request', description: 'Tell IT about a problem or ask for something new; I guide you step by step' },
+  { command: 'my requests', description: 'See your requests, where each one stands, and cancel one you no longer need' },
   { command: 'help', description: 'What I can do and what to type' },
 ];
 
@@ -27,11 +29,14 @@ export function whoMayChange(admins: readonly string[]): string {
 
 /** Anything Liaison does not understand gets this, never an error. */
 export async function sendHelp(context: TurnContext, scope: Scope, services: BotServices): Promise<void> {
-  const card =
-    scope === 'personal'
+  await sendCard(context, helpCard(scope, services), 'What I can do');
+}
+
+export function helpCard(scope: Scope, services: BotServices): AdaptiveCard {
+  return scope === 'personal'
       ? renderCard('help', {
           title: 'What I can do',
-          intro: "I help you ask IT for help in IT's own terms and keep you posted. Type one of these:",
+          intro: "I help you ask IT for help in IT's own terms and keep you posted. Type one of these, or just describe the problem and I will offer to make it a request:",
           commands: PERSONAL_COMMANDS,
           note: 'IT teams connect me to their channel with @Liaison setup in Teams.',
         })
@@ -41,5 +46,4 @@ export async function sendHelp(context: TurnContext, scope: Scope, services: Bot
           commands: CHANNEL_COMMANDS,
           note: whoMayChange(services.admins),
         });
-  await sendCard(context, card, 'What I can do');
 }

@@ -1,6 +1,7 @@
 import { TeamsInfo, teamsGetChannelId, teamsGetTeamInfo, type AdaptiveCardInvokeResponse, type TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { inert, renderCard, type AdaptiveCard } from '../../cards/render';
+import { formatDay } from '../../lib/dates';
 import { describeRegistration, maySetUp, validateChoice, type RegistrationChoice } from '../../setup/registration';
 import { cardResponse, noticeResponse, sendCard } from '../reply';
 import type { BotServices } from '../services';
@@ -70,7 +71,7 @@ async function setupCard(channel: ChannelInTeam, services: BotServices, choice?:
     messageStyle: message?.style ?? 'default',
     itRequests: String(current.itRequests),
     services: current.services.join(','),
-    serviceChoices: services.catalogue.map((s) => ({ title: s.name, value: s.id })),
+    serviceChoices: services.policy.catalogue.map((s) => ({ title: s.name, value: s.id })),
     praisePosts: String(current.praisePosts),
     whoMayChange: whoMayChange(services.admins),
   });
@@ -114,7 +115,7 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
     return cardResponse(await setupCard(channel, services, undefined, { text: 'Only Liaison admins can change what this channel receives, so nothing was changed. Ask one of them, or your IT team.', style: 'attention' }));
   }
 
-  const valid = validateChoice(choice, services.catalogue);
+  const valid = validateChoice(choice, services.policy.catalogue);
   if (!valid.ok) return cardResponse(await setupCard(channel, services, choice, { text: valid.reason, style: 'attention' }));
 
   try {
@@ -132,7 +133,7 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
     return cardResponse(await setupCard(channel, services, valid.value, { text: NOT_SAVED, style: 'attention' }));
   }
   turnLogger(context, services.logger).info({ teamId: channel.teamId, channelId: channel.channelId, itRequests: valid.value.itRequests, praisePosts: valid.value.praisePosts }, 'channel registration saved');
-  const text = `Saved. ${channel.channelName} receives ${describeRegistration(valid.value, services.catalogue)}.`;
+  const text = `Saved. ${channel.channelName} receives ${describeRegistration(valid.value, services.policy.catalogue)}.`;
   return cardResponse(await setupCard(channel, services, valid.value, { text: inert(text), style: 'good' }));
 }
 
@@ -152,13 +153,9 @@ export async function showStatus(context: TurnContext, services: BotServices): P
     hasItChannel: registrations.some((r) => r.itRequests),
     channels: registrations.map((r) => ({
       name: inert(r.channelName),
-      receives: inert(`${describeRegistration(r, services.catalogue)} (set up by ${r.updatedBy.name} on ${formatDay(r.updatedAt, services.timeZone)})`),
+      receives: inert(`${describeRegistration(r, services.policy.catalogue)} (set up by ${r.updatedBy.name} on ${formatDay(r.updatedAt, services.timeZone)})`),
     })),
   });
   await sendCard(context, card, `Liaison in ${teamName}`);
-}
-
-function formatDay(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(date);
 }
 

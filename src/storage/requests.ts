@@ -1,0 +1,410 @@
+// Drafts and requests of one organisation share a partition (the tenant), so that a submit can take the
+// next reference, mark the draft submitted and write the request, its first event and the requester's
+// index row in one transaction: exactly once, and without gaps in the numbering.
+//
+// Row keys:  counter                       the last reference number given out
+//            draft|<aad>|<draftId>         a draft (open, submitted or discarded)
+//            req|<seq:8>                   a request
+//            event|<seq:8>|<n:4>           its history
+//            mine|<aad>|<99999999-seq>     the requester's index, newest first, with what "my requests" lists
+
+import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import type { Answers, StepId } from '../intake/answers';
+import type { DiscardReason, Draft, DraftStatus, Person } from '../intake/draft';
+import type { Priority } from '../policy/policy';
+import type { Assessment } from '../requests/priority';
+import { seqOf, type EventKind, type RequestEvent, type RequestStatus, type ServiceRequest } from '../requests/request';
+import { LiaisonError } from '../lib/errors';
+import { isConflict, isNotFound, tableKey } from './tables';
+
+export interface Stored<T> {
+  value: T;
+  etag: string;
+}
+
+/** One line of "my requests". */
+export interface RequestSummary {
+  seq: number;
+  reference: string;
+  title: string;
+  priority: Priority;
+  status: RequestStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type SubmitOutcome =
+  | { kind: 'submitted'; request: ServiceRequest }
+  /** The draft had been submitted already (a repeated or racing press). */
+  | { kind: 'already'; request: ServiceRequest }
+  /** The draft changed or was discarded meanwhile; nothing was submitted. */
+  | { kind: 'changed'; draft: Stored<Draft> | undefined };
+
+export interface RequestStore {
+  getDraft(tenantId: string, ownerId: string, draftId: string): Promise<Stored<Draft> | undefined>;
+  /** The owner's open draft, if any (the newest, should there be more than one). */
+  findOpenDraft(tenantId: string, ownerId: string): Promise<Stored<Draft> | undefined>;
+  /**
+   * Creates a draft. `replacing` is saved in the same transaction (an older draft, now discarded), if it
+   * did not change since it was read; a conflict is thrown otherwise.
+   */
+  createDraft(draft: Draft, replacing?: { stored: Stored<Draft>; now: Draft }): Promise<Stored<Draft>>;
+  /** Saves a changed draft if nobody changed it since `etag` was read; throws a conflict otherwise. */
+  saveDraft(draft: Draft, etag: string): Promise<Stored<Draft>>;
+  /**
+   * Turns an open draft into a request numbered with the next reference. `build` is called with the
+   * number (again, should a concurrent submit take it first).
+   */
+  submit(draft: Stored<Draft>, build: (seq: number) => { request: ServiceRequest; event: RequestEvent; draft: Draft }): Promise<SubmitOutcome>;
+  getRequest(tenantId: string, seq: number): Promise<Stored<ServiceRequest> | undefined>;
+  /** Applies a state change with its event, if the request did not change since it was read. */
+  changeRequest(request: ServiceRequest, etag: string, event: RequestEvent): Promise<void>;
+  events(tenantId: string, seq: number): Promise<RequestEvent[]>;
+  /** The requester's requests, newest first, as many as `keep` accepts up to `limit`. */
+  listMine(tenantId: string, ownerId: string, limit: number, keep: (summary: RequestSummary) => boolean): Promise<RequestSummary[]>;
+}
+
+/**
+ * Submits racing for the counter each lose at most once per winner: a few attempts with jittered backoff
+ * let a burst of simultaneous submits all through, well inside Teams' 15 s.
+ */
+const SUBMIT_ATTEMPTS = 12;
+const SUBMIT_BACKOFF_MS = 25;
+
+function backoff(attempt: number): Promise<void> {
+  const ms = SUBMIT_BACKOFF_MS * Math.min(attempt, 8) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+const INVERT = 99_999_999;
+const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+const draftKey = (ownerId: string, draftId: string): string => `draft|${tableKey(ownerId)}|${tableKey(draftId)}`;
+const requestKey = (seq: number): string => `req|${pad(seq, 8)}`;
+const eventKey = (seq: number, n: number): string => `event|${pad(seq, 8)}|${pad(n, 4)}`;
+const mineKey = (ownerId: string, seq: number): string => `mine|${tableKey(ownerId)}|${pad(INVERT - seq, 8)}`;
+
+/** Row keys from `prefix` up to the next printable character after it. */
+function prefixFilter(partitionKey: string, prefix: string): string {
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
+}
+
+type DraftEntity = {
+  partitionKey: string;
+  rowKey: string;
+  draftId: string;
+  ownerId: string;
+  ownerName: string;
+  rev: number;
+  step: string;
+  inputs: string;
+  reachedReview: boolean;
+  status: string;
+  reference?: string;
+  discardedBecause?: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+type RequestEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  reference: string;
+  requesterId: string;
+  requesterName: string;
+  answers: string;
+  assessment: string;
+  statement: string;
+  status: string;
+  priority: string;
+  createdAt: Date;
+  updatedAt: Date;
+  responseBy: Date;
+  resolveBy: Date;
+  eventCount: number;
+  draftId: string;
+};
+
+type EventEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  n: number;
+  at: Date;
+  actorId: string;
+  actorName: string;
+  kind: string;
+  note?: string;
+  priority?: string;
+};
+
+type SummaryEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  reference: string;
+  title: string;
+  priority: string;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+type CounterEntity = {
+  partitionKey: string;
+  rowKey: string;
+  last: number;
+};
+
+function draftEntity(d: Draft): DraftEntity {
+  return {
+    partitionKey: tableKey(d.tenantId),
+    rowKey: draftKey(d.owner.aadObjectId, d.draftId),
+    draftId: d.draftId,
+    ownerId: d.owner.aadObjectId,
+    ownerName: d.owner.name,
+    rev: d.rev,
+    step: d.step,
+    inputs: JSON.stringify(d.inputs),
+    reachedReview: d.reachedReview,
+    status: d.status,
+    ...(d.reference === undefined ? {} : { reference: d.reference }),
+    ...(d.discardedBecause === undefined ? {} : { discardedBecause: d.discardedBecause }),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+function toDraft(tenantId: string, e: DraftEntity): Draft {
+  return {
+    tenantId,
+    draftId: e.draftId,
+    owner: { aadObjectId: e.ownerId, name: e.ownerName },
+    rev: e.rev,
+    step: e.step as StepId,
+    inputs: JSON.parse(e.inputs) as Draft['inputs'],
+    reachedReview: e.reachedReview,
+    status: e.status as DraftStatus,
+    ...(e.reference === undefined ? {} : { reference: e.reference }),
+    ...(e.discardedBecause === undefined ? {} : { discardedBecause: e.discardedBecause as DiscardReason }),
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+  };
+}
+
+function requestEntity(r: ServiceRequest): RequestEntity {
+  return {
+    partitionKey: tableKey(r.tenantId),
+    rowKey: requestKey(r.seq),
+    seq: r.seq,
+    reference: r.reference,
+    requesterId: r.requester.aadObjectId,
+    requesterName: r.requester.name,
+    answers: JSON.stringify(r.answers),
+    assessment: JSON.stringify(r.assessment),
+    statement: r.statement,
+    status: r.status,
+    priority: r.assessment.priority,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    responseBy: r.responseBy,
+    resolveBy: r.resolveBy,
+    eventCount: r.eventCount,
+    draftId: r.draftId,
+  };
+}
+
+function toRequest(tenantId: string, e: RequestEntity): ServiceRequest {
+  return {
+    tenantId,
+    seq: e.seq,
+    reference: e.reference,
+    requester: { aadObjectId: e.requesterId, name: e.requesterName },
+    answers: JSON.parse(e.answers) as Answers,
+    assessment: JSON.parse(e.assessment) as Assessment,
+    statement: e.statement,
+    status: e.status as RequestStatus,
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+    responseBy: new Date(e.responseBy),
+    resolveBy: new Date(e.resolveBy),
+    eventCount: e.eventCount,
+    draftId: e.draftId,
+  };
+}
+
+function eventEntity(tenantId: string, e: RequestEvent): EventEntity {
+  return {
+    partitionKey: tableKey(tenantId),
+    rowKey: eventKey(e.seq, e.n),
+    seq: e.seq,
+    n: e.n,
+    at: e.at,
+    actorId: e.actor.aadObjectId,
+    actorName: e.actor.name,
+    kind: e.kind,
+    ...(e.note === undefined ? {} : { note: e.note }),
+    ...(e.priority === undefined ? {} : { priority: e.priority }),
+  };
+}
+
+function toEvent(e: EventEntity): RequestEvent {
+  const actor: Person = { aadObjectId: e.actorId, name: e.actorName };
+  return {
+    seq: e.seq,
+    n: e.n,
+    at: new Date(e.at),
+    actor,
+    kind: e.kind as EventKind,
+    ...(e.note === undefined ? {} : { note: e.note }),
+    ...(e.priority === undefined ? {} : { priority: e.priority as Priority }),
+  };
+}
+
+function summaryEntity(r: ServiceRequest): SummaryEntity {
+  return {
+    partitionKey: tableKey(r.tenantId),
+    rowKey: mineKey(r.requester.aadObjectId, r.seq),
+    seq: r.seq,
+    reference: r.reference,
+    title: r.answers.what.title,
+    priority: r.assessment.priority,
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function toSummary(e: SummaryEntity): RequestSummary {
+  return {
+    seq: e.seq,
+    reference: e.reference,
+    title: e.title,
+    priority: e.priority as Priority,
+    status: e.status as RequestStatus,
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+  };
+}
+
+async function getOrUndefined<T extends object>(table: TableClient, partitionKey: string, rowKey: string): Promise<Stored<T> | undefined> {
+  try {
+    const entity = await table.getEntity<T>(partitionKey, rowKey);
+    return { value: entity, etag: entity.etag };
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+// Entity types are plain object types, which the SDK's transaction actions accept as records.
+const asEntity = <T extends { partitionKey: string; rowKey: string }>(value: T): TableEntity<T> => value;
+
+export function tableRequests(table: TableClient): RequestStore {
+  const store: RequestStore = {
+    async getDraft(tenantId, ownerId, draftId) {
+      const found = await getOrUndefined<DraftEntity>(table, tableKey(tenantId), draftKey(ownerId, draftId));
+      return found && { value: toDraft(tenantId, found.value), etag: found.etag };
+    },
+
+    async findOpenDraft(tenantId, ownerId) {
+      const filter = `${prefixFilter(tableKey(tenantId), `draft|${tableKey(ownerId)}|`)} and ${odata`status eq ${'open'}`}`;
+      let newest: Stored<Draft> | undefined;
+      for await (const entity of table.listEntities<DraftEntity>({ queryOptions: { filter } })) {
+        const draft = toDraft(tenantId, entity);
+        if (!newest || draft.updatedAt > newest.value.updatedAt) newest = { value: draft, etag: entity.etag };
+      }
+      return newest;
+    },
+
+    async createDraft(draft, replacing) {
+      const entity = draftEntity(draft);
+      if (!replacing) {
+        const created = await table.createEntity(entity);
+        return { value: draft, etag: created.etag ?? '' };
+      }
+      await table.submitTransaction([
+        ['update', asEntity(draftEntity(replacing.now)), 'Replace', { etag: replacing.stored.etag }],
+        ['create', asEntity(entity)],
+      ]);
+      // A transaction answers without per-entity etags: read the new draft's back only when needed.
+      const fresh = await store.getDraft(draft.tenantId, draft.owner.aadObjectId, draft.draftId);
+      if (!fresh) throw new Error('The draft just created could not be read back');
+      return fresh;
+    },
+
+    async saveDraft(draft, etag) {
+      const saved = await table.updateEntity(draftEntity(draft), 'Replace', { etag });
+      return { value: draft, etag: saved.etag ?? '' };
+    },
+
+    async submit(stored, build) {
+      const { tenantId } = stored.value;
+      const partitionKey = tableKey(tenantId);
+      let current = stored;
+      for (let attempt = 1; attempt <= SUBMIT_ATTEMPTS; attempt++) {
+        const counter = await getOrUndefined<CounterEntity>(table, partitionKey, 'counter');
+        const seq = (counter?.value.last ?? 0) + 1;
+        const { request, event, draft } = build(seq);
+        const next: CounterEntity = { partitionKey, rowKey: 'counter', last: seq };
+        const actions: TransactionAction[] = [
+          counter ? ['update', asEntity(next), 'Replace', { etag: counter.etag }] : ['create', asEntity(next)],
+          ['update', asEntity(draftEntity(draft)), 'Replace', { etag: current.etag }],
+          ['create', asEntity(requestEntity(request))],
+          ['create', asEntity(eventEntity(tenantId, event))],
+          ['create', asEntity(summaryEntity(request))],
+        ];
+        try {
+          await table.submitTransaction(actions);
+          return { kind: 'submitted', request };
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+        }
+        // Someone else took the number, or the draft changed: find out which.
+        const fresh = await store.getDraft(tenantId, current.value.owner.aadObjectId, current.value.draftId);
+        if (fresh?.value.status === 'submitted' && fresh.value.reference !== undefined) {
+          const existing = await store.getRequest(tenantId, seqOf(fresh.value.reference) ?? 0);
+          if (existing) return { kind: 'already', request: existing.value };
+        }
+        if (fresh?.value.status !== 'open' || fresh.value.rev !== current.value.rev) return { kind: 'changed', draft: fresh };
+        current = fresh;
+        await backoff(attempt);
+      }
+      throw new LiaisonError('BUSY', `Could not take a reference number after ${String(SUBMIT_ATTEMPTS)} attempts`);
+    },
+
+    async getRequest(tenantId, seq) {
+      const found = await getOrUndefined<RequestEntity>(table, tableKey(tenantId), requestKey(seq));
+      return found && { value: toRequest(tenantId, found.value), etag: found.etag };
+    },
+
+    async changeRequest(request, etag, event) {
+      await table.submitTransaction([
+        ['update', asEntity(requestEntity(request)), 'Replace', { etag }],
+        ['create', asEntity(eventEntity(request.tenantId, event))],
+        // The index row follows the request, whose etag already guards the change.
+        ['update', asEntity(summaryEntity(request)), 'Replace'],
+      ]);
+    },
+
+    async events(tenantId, seq) {
+      const found: RequestEvent[] = [];
+      const filter = prefixFilter(tableKey(tenantId), `event|${pad(seq, 8)}|`);
+      for await (const entity of table.listEntities<EventEntity>({ queryOptions: { filter } })) found.push(toEvent(entity));
+      return found;
+    },
+
+    async listMine(tenantId, ownerId, limit, keep) {
+      const found: RequestSummary[] = [];
+      const filter = prefixFilter(tableKey(tenantId), `mine|${tableKey(ownerId)}|`);
+      for await (const entity of table.listEntities<SummaryEntity>({ queryOptions: { filter } })) {
+        const summary = toSummary(entity);
+        if (keep(summary)) found.push(summary);
+        if (found.length >= limit) break;
+      }
+      return found;
+    },
+  };
+  return store;
+}
+

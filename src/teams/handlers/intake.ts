@@ -1,0 +1,282 @@
+// The intake in a technician's personal chat: start, each step, back, change, cancel, resume, submit.
+// Every press reads the draft, checks that the card is current, applies a pure transition and saves
+// with the draft's etag, so a double press or a stale card never changes anything twice.
+
+import { randomUUID } from 'node:crypto';
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { answersOf, offerCard, previewOf, resumeCard, stepCard, submittedCard, type Banner, type ViewContext } from '../../cards/intakeViews';
+import type { AdaptiveCard } from '../../cards/render';
+import { STEPS } from '../../intake/answers';
+import { answerStep, discard, goBack, goTo, isExpired, markSubmitted, newDraft, type DiscardReason, type Draft } from '../../intake/draft';
+import { checkStep, LIMITS, readInputs } from '../../intake/fields';
+import { todayIn } from '../../lib/dates';
+import { isLiaisonError } from '../../lib/errors';
+import { referenceOf, seqOf, type RequestEvent, type ServiceRequest } from '../../requests/request';
+import { isConflict } from '../../storage/tables';
+import type { Stored } from '../../storage/requests';
+import { tenantOf } from '../../server/activity';
+import { cardResponse, noticeCard, noticeResponse, sendCard } from '../reply';
+import type { BotServices } from '../services';
+import { turnLogger } from '../turnLogger';
+import { actorOf, NOT_IDENTIFIED } from './identity';
+
+const NOT_SAVED: Banner = { text: 'Not saved: Liaison could not reach its storage just now. Your answers are still here; press the button again in a moment.', style: 'attention' };
+const OUT_OF_DATE: Banner = { text: 'That card was out of date, so nothing changed. Here is your request as it is now.', style: 'warning' };
+const DISCARDED: Record<DiscardReason, string> = {
+  cancelled: 'You cancelled this draft, so nothing was sent to IT. Type new request to start a new one.',
+  expired: 'This draft was untouched for 14 days, so I discarded it. Nothing was sent to IT. Type new request to start again.',
+  replaced: 'You started over, so I set this draft aside. Nothing was sent to IT. Type new request to continue the new one.',
+};
+const CHECK_FIELDS: Banner = { text: 'Please check the fields marked below.', style: 'attention' };
+
+export function viewContext(services: BotServices): ViewContext {
+  return { policy: services.policy, timeZone: services.timeZone, now: services.clock.now() };
+}
+
+/** Who is pressing, in which organisation: from the activity, never from card data. */
+function ownerOf(context: TurnContext): { tenantId: string; person: { aadObjectId: string; name: string } } | undefined {
+  const person = actorOf(context);
+  if (!person) return undefined;
+  return { tenantId: tenantOf(context.activity) ?? 'no-tenant', person };
+}
+
+const Description = z.string().max(LIMITS.description).optional().catch(undefined);
+
+/** "new request" typed, the offer card's button, or "Start over": continue an open draft or start one. */
+export async function startIntake(context: TurnContext, services: BotServices, description?: string): Promise<AdaptiveCard> {
+  const owner = ownerOf(context);
+  if (!owner) return noticeCard('Request', NOT_IDENTIFIED);
+  const view = viewContext(services);
+  const text = description === undefined ? undefined : readInputs('what', { description }).description;
+  const open = await services.requests.findOpenDraft(owner.tenantId, owner.person.aadObjectId);
+  if (open && !isExpired(open.value, view.now)) return resumeCard(open.value, view, text ?? '');
+  const draft = newDraft(owner.tenantId, randomUUID(), owner.person, view.now, text);
+  // An expired draft is discarded in the same transaction that creates the new one.
+  const created = await services.requests.createDraft(draft, open && { stored: open, now: discard(open.value, view.now, 'expired') });
+  turnLogger(context, services.logger).info({ draftId: draft.draftId }, 'request draft started');
+  return stepCard(created.value, view);
+}
+
+/** The typed command. */
+export async function startIntakeByMessage(context: TurnContext, services: BotServices): Promise<void> {
+  await sendCard(context, await startIntake(context, services), 'New request');
+}
+
+/** Text that is not a command: offer to make it a request. */
+export async function offerIntake(context: TurnContext, text: string): Promise<void> {
+  await sendCard(context, offerCard(text.slice(0, LIMITS.description)), 'Make this a request?');
+}
+
+const ActionData = z.object({
+  draftId: z.uuid(),
+  rev: z.union([z.number().int().positive(), z.string().regex(/^\d{1,9}$/).transform(Number)]),
+});
+
+type Pressed = { ok: true; stored: Stored<Draft>; owner: NonNullable<ReturnType<typeof ownerOf>> } | { ok: false; response: AdaptiveCardInvokeResponse };
+
+/**
+ * Reads the draft a card press refers to and decides whether the press may change it. A draft of
+ * someone else is simply not found: drafts are keyed by their owner.
+ */
+async function pressedDraft(context: TurnContext, data: unknown, services: BotServices): Promise<Pressed> {
+  const owner = ownerOf(context);
+  if (!owner) return { ok: false, response: noticeResponse('Request', NOT_IDENTIFIED) };
+  const parsed = ActionData.safeParse(data);
+  if (!parsed.success) {
+    turnLogger(context, services.logger).info('card press without a valid draft reference');
+    return { ok: false, response: noticeResponse('That button is not active', 'This card did not come from a request draft I know. Type new request to start one.') };
+  }
+  const stored = await services.requests.getDraft(owner.tenantId, owner.person.aadObjectId, parsed.data.draftId);
+  const view = viewContext(services);
+  if (!stored) return { ok: false, response: noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one, or my requests to see what you have sent.') };
+  const draft = stored.value;
+  if (draft.status === 'submitted' && draft.reference !== undefined) {
+    return { ok: false, response: await submittedResponse(draft.reference, owner.tenantId, services, view, `You have already submitted this request as ${draft.reference}.`) };
+  }
+  if (draft.status === 'discarded' || isExpired(draft, view.now)) {
+    const because = draft.status === 'open' ? 'expired' : (draft.discardedBecause ?? 'cancelled');
+    if (draft.status === 'open') await expire(context, stored, services);
+    return { ok: false, response: noticeResponse('This draft is closed', DISCARDED[because]) };
+  }
+  if (draft.rev !== parsed.data.rev) return { ok: false, response: cardResponse(stepCard(draft, view, OUT_OF_DATE)) };
+  return { ok: true, stored, owner };
+}
+
+async function expire(context: TurnContext, stored: Stored<Draft>, services: BotServices): Promise<void> {
+  try {
+    await services.requests.saveDraft(discard(stored.value, services.clock.now(), 'expired'), stored.etag);
+  } catch (error) {
+    // Reading it as expired is what matters; marking it can wait for the next press.
+    turnLogger(context, services.logger).warn({ err: error, draftId: stored.value.draftId }, 'could not mark an expired draft discarded');
+  }
+}
+
+async function submittedResponse(reference: string, tenantId: string, services: BotServices, view: ViewContext, banner: string): Promise<AdaptiveCardInvokeResponse> {
+  const request = await services.requests.getRequest(tenantId, seqOf(reference) ?? 0);
+  return request ? cardResponse(submittedCard(request.value, view, banner)) : noticeResponse('Already submitted', banner);
+}
+
+/**
+ * Saves a changed draft and shows its current step. A lost race shows the winner's state; a storage
+ * failure shows the card as it was pressed, answers kept, with "not saved".
+ */
+async function saveAndShow(context: TurnContext, services: BotServices, stored: Stored<Draft>, next: Draft, unsaved: () => AdaptiveCard): Promise<AdaptiveCardInvokeResponse> {
+  const view = viewContext(services);
+  try {
+    const saved = await services.requests.saveDraft(next, stored.etag);
+    return cardResponse(stepCard(saved.value, view));
+  } catch (error) {
+    if (isConflict(error)) {
+      const fresh = await services.requests.getDraft(next.tenantId, next.owner.aadObjectId, next.draftId);
+      return fresh ? cardResponse(stepCard(fresh.value, view, OUT_OF_DATE)) : noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one.');
+    }
+    turnLogger(context, services.logger).error({ err: error, draftId: next.draftId }, 'could not save a request draft');
+    return cardResponse(unsaved());
+  }
+}
+
+/** Next on a step card: check the inputs; save and move on, or show the problems next to the fields. */
+export async function nextStep(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  const { stored } = pressed;
+  const view = viewContext(services);
+  const step = stored.value.step;
+  if (step === 'review') return cardResponse(stepCard(stored.value, view, OUT_OF_DATE));
+  const inputs = readInputs(step, data);
+  const check = checkStep(step, inputs, { policy: services.policy, today: todayIn(services.timeZone, view.now) });
+  if (!check.result.ok) return cardResponse(stepCard(stored.value, view, CHECK_FIELDS, { inputs, errors: check.result.errors }));
+  return saveAndShow(context, services, stored, answerStep(stored.value, step, inputs, view.now), () => stepCard(stored.value, view, NOT_SAVED, { inputs, errors: {} }));
+}
+
+export async function previousStep(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  const { stored } = pressed;
+  const view = viewContext(services);
+  return saveAndShow(context, services, stored, goBack(stored.value, view.now), () => stepCard(stored.value, view, NOT_SAVED));
+}
+
+const Target = z.object({ target: z.enum(STEPS) });
+
+/** "Change impact" and the like on the review card. */
+export async function changeStep(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  const { stored } = pressed;
+  const view = viewContext(services);
+  const target = Target.safeParse(data);
+  if (!target.success) return cardResponse(stepCard(stored.value, view, { text: 'That step does not exist. Here is your request as it is now.', style: 'warning' }));
+  const jump = goTo(stored.value, target.data.target, view.now);
+  if (!jump.ok) return cardResponse(stepCard(stored.value, view, { text: jump.reason, style: 'warning' }));
+  return saveAndShow(context, services, stored, jump.draft, () => stepCard(stored.value, view, NOT_SAVED));
+}
+
+/** "Continue" on the resume card. */
+export async function resumeIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  return cardResponse(stepCard(pressed.stored.value, viewContext(services)));
+}
+
+/** "Start over" on the resume card: the old draft is discarded and a new one starts, in one transaction. */
+export async function restartIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  const { stored, owner } = pressed;
+  const view = viewContext(services);
+  const description = Description.parse(typeof data === 'object' && data !== null ? (data as Record<string, unknown>).description : undefined);
+  const text = description === undefined ? undefined : readInputs('what', { description }).description;
+  const draft = newDraft(owner.tenantId, randomUUID(), owner.person, view.now, text);
+  try {
+    const created = await services.requests.createDraft(draft, { stored, now: discard(stored.value, view.now, 'replaced') });
+    return cardResponse(stepCard(created.value, view));
+  } catch (error) {
+    if (isConflict(error)) return cardResponse(stepCard(stored.value, view, OUT_OF_DATE));
+    turnLogger(context, services.logger).error({ err: error, draftId: stored.value.draftId }, 'could not start over a request draft');
+    return cardResponse(resumeCard(stored.value, view, text ?? ''));
+  }
+}
+
+/** "Start a request with this" on the offer card, or any start button. */
+export async function startFromCard(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const description = Description.parse(typeof data === 'object' && data !== null ? (data as Record<string, unknown>).description : undefined);
+  return cardResponse(await startIntake(context, services, description));
+}
+
+export async function cancelIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  const { stored } = pressed;
+  const view = viewContext(services);
+  try {
+    await services.requests.saveDraft(discard(stored.value, view.now, 'cancelled'), stored.etag);
+  } catch (error) {
+    if (isConflict(error)) return pressedAgain(context, data, services);
+    turnLogger(context, services.logger).error({ err: error, draftId: stored.value.draftId }, 'could not discard a request draft');
+    return cardResponse(stepCard(stored.value, view, NOT_SAVED));
+  }
+  return noticeResponse('Request cancelled', 'Nothing was sent to IT. Type new request whenever you want to start again.');
+}
+
+/** After a lost race, answer as if the press came now. */
+async function pressedAgain(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  return pressed.ok ? cardResponse(stepCard(pressed.stored.value, viewContext(services), OUT_OF_DATE)) : pressed.response;
+}
+
+/** Submit on the review card: the request is numbered and stored, once, however often it is pressed. */
+export async function submitIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
+  const pressed = await pressedDraft(context, data, services);
+  if (!pressed.ok) return pressed.response;
+  const { stored, owner } = pressed;
+  const view = viewContext(services);
+  if (stored.value.step !== 'review') return cardResponse(stepCard(stored.value, view, OUT_OF_DATE));
+  const all = answersOf(stored.value, view);
+  if (!all.ok) return cardResponse(stepCard(stored.value, view));
+  const preview = previewOf(all.answers, view);
+
+  const build = (seq: number): { request: ServiceRequest; event: RequestEvent; draft: Draft } => {
+    const reference = referenceOf(seq);
+    const request: ServiceRequest = {
+      tenantId: owner.tenantId,
+      seq,
+      reference,
+      requester: owner.person,
+      answers: preview.answers,
+      assessment: preview.assessment,
+      statement: preview.statement,
+      status: 'New',
+      createdAt: view.now,
+      updatedAt: view.now,
+      responseBy: preview.responseBy,
+      resolveBy: preview.resolveBy,
+      eventCount: 1,
+      draftId: stored.value.draftId,
+    };
+    const event: RequestEvent = { seq, n: 1, at: view.now, actor: owner.person, kind: 'submitted', priority: preview.assessment.priority };
+    return { request, event, draft: markSubmitted(stored.value, reference, view.now) };
+  };
+
+  let outcome;
+  try {
+    outcome = await services.requests.submit(stored, build);
+  } catch (error) {
+    const busy = isLiaisonError(error, 'BUSY');
+    turnLogger(context, services.logger)[busy ? 'warn' : 'error']({ err: error, draftId: stored.value.draftId }, 'could not submit a request');
+    const text = busy
+      ? 'Not sent yet: many requests were being filed at the same moment. Your request is still here; press Submit again.'
+      : 'Not sent: Liaison could not reach its storage just now. Your request is still here; press Submit again in a moment.';
+    return cardResponse(stepCard(stored.value, view, { text, style: 'attention' }));
+  }
+  switch (outcome.kind) {
+    case 'submitted':
+      turnLogger(context, services.logger).info({ reference: outcome.request.reference, priority: outcome.request.assessment.priority, draftId: stored.value.draftId }, 'request submitted');
+      return cardResponse(submittedCard(outcome.request, view));
+    case 'already':
+      return cardResponse(submittedCard(outcome.request, view, `You have already submitted this request as ${outcome.request.reference}.`));
+    case 'changed':
+      return outcome.draft ? cardResponse(stepCard(outcome.draft.value, view, OUT_OF_DATE)) : noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one.');
+  }
+}
