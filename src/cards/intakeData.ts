@@ -108,7 +108,7 @@ export interface PriorityView {
   /** "P2 High" */
   label: string;
   color: PriorityColor;
-  /** "P2 High because: one branch affected, compliance risk, work has stopped with no workaround" */
+  /** What the card shows after "<label> because:", e.g. "one branch, team or service affected; work has stopped with no workaround" */
   reason: string;
   /** "IT aims to respond within 1 hour and resolve within 8 business hours." */
   serviceLevel: string;

@@ -73,7 +73,8 @@ export function priorityView(assessment: Assessment, policy: Policy): PriorityVi
   return {
     label: assessment.label,
     color: COLORS[assessment.priority],
-    reason: assessment.explanation,
+    // The card puts "because:" after the label, so the label is not repeated.
+    reason: assessment.reasons.join('; '),
     serviceLevel: describeServiceLevel(assessment.priority, policy),
   };
 }
@@ -232,7 +233,7 @@ export function offerCard(text: string): AdaptiveCard {
   return renderCard('intake-offer', { quote: inert(text), description: text });
 }
 
-const NEXT_STEPS = 'IT reviews new requests and someone takes yours. I will tell you here when they do, and when anything changes. Type my requests to see where it stands.';
+const NEXT_STEPS = 'Someone in IT will pick it up and I will tell you here when they do, and whenever anything changes. Type my requests to see where it stands.';
 
 export function submittedCard(request: ServiceRequest, context: ViewContext, banner = ''): AdaptiveCard {
   const data: SubmittedCardData = {
@@ -283,8 +284,13 @@ export function requestDetailCard(request: ServiceRequest, events: readonly Requ
     priority: priorityView(request.assessment, context.policy),
     facts: [
       ...requestFacts(request.answers, request.assessment, context.policy),
-      { title: 'First response by', value: formatDateTime(request.responseBy, context.timeZone) },
-      { title: 'Resolved by', value: formatDateTime(request.resolveBy, context.timeZone) },
+      // Targets matter only while the request is open.
+      ...(isOpen(request)
+        ? [
+            { title: 'IT aims to respond by', value: formatDateTime(request.responseBy, context.timeZone) },
+            { title: 'IT aims to resolve by', value: formatDateTime(request.resolveBy, context.timeZone) },
+          ]
+        : []),
     ],
     statement: inert(request.statement),
     history,

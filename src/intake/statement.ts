@@ -34,9 +34,9 @@ export function businessImpact(answers: Answers, policy: Policy): string {
 
   if (what.kind === 'incident') {
     const since = what.startedOn === undefined ? '' : `, since ${formatIsoDay(what.startedOn)}${what.startedAt === undefined ? '' : ` at ${what.startedAt}`}`;
-    parts.push(`${service}${where} is not working as it should${since}.`);
+    parts.push(`A problem with ${service}${where}${since}.`);
   } else {
-    parts.push(`Something new or changed is needed in ${lowerFirst(service)}${where}.`);
+    parts.push(`Something new or changed is needed in ${service}${where}.`);
   }
   parts.push(`It affects ${lowerFirst(policy.wording.impact[impact.reach])}${who(impact.patrons, impact.staff)}.`);
 
@@ -58,6 +58,6 @@ export function businessImpact(answers: Answers, policy: Policy): string {
   if (risks.serviceQuality !== undefined) parts.push(`Effect on service and productivity: ${sentence(risks.serviceQuality)}`);
   if (risks.staffHoursPerDay !== undefined) parts.push(`About ${risks.staffHoursPerDay.toLocaleString('en-GB')} staff hours are lost each day.`);
 
-  parts.push(what.kind === 'incident' ? `What is needed: ${lowerFirst(service)}${where} working again.` : `What is needed: ${sentence(what.title)}`);
+  parts.push(what.kind === 'incident' ? `What is needed: ${service}${where} working again.` : `What is needed: ${sentence(what.title)}`);
   return parts.join(' ');
 }

@@ -27,7 +27,7 @@ export function scopeOf(activity: Activity): Scope {
  * `<at>Liaison</at> setup`), case and surrounding punctuation ignored.
  */
 export function commandOf(activity: Activity): Command | undefined {
-  const text = messageText(activity);
+  const text = messageText(activity) ?? buttonCommand(activity);
   if (text === undefined) return undefined;
   const normalized = text
     .replace(/<[^>]*>/g, ' ')
@@ -45,4 +45,14 @@ export function messageText(activity: Activity): string | undefined {
   // botbuilder's mention removal fails on such a message.
   if (typeof (activity.text as string | undefined) !== 'string') return undefined;
   return TurnContext.removeRecipientMention(activity);
+}
+
+/**
+ * A card's Action.Submit button (the welcome card's) arrives as a message without text whose value
+ * carries the command, like a typed one.
+ */
+function buttonCommand(activity: Activity): string | undefined {
+  const value: unknown = activity.value;
+  if (typeof value !== 'object' || value === null || !('command' in value)) return undefined;
+  return typeof value.command === 'string' ? value.command.slice(0, 40) : undefined;
 }

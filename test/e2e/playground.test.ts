@@ -6,20 +6,25 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { createApp, type App } from '../../src/app';
 import { createLogger } from '../../src/lib/logger';
 import { openTables } from '../../src/storage/tables';
 import { testStorageConnectionString, uniqueTableName } from '../support/global';
 import {
   E2E_ARTIFACTS,
+  botMessages,
   cardWithText,
+  chooseOption,
+  errorBanners,
   freePort,
   launchBrowser,
   openConversation,
   openPlaygroundPage,
+  pickDate,
   postMentioningBot,
   screenshot,
+  sendInChat,
   startPlayground,
   type Playground,
   type PlaygroundConfig,
@@ -27,6 +32,43 @@ import {
 
 /** Waits for the bot's answers; the Playground and bot are local, so these are generous. */
 const ANSWER_MS = 10_000;
+
+/** What the technician files. */
+const REQUEST = {
+  title: 'Self-check at Branch 1 rejects every library card',
+  description: 'Both self-check kiosks at Branch 1 say "Patron blocked" for every card since we opened. Patrons queue at the front desk.',
+  patrons: '40',
+  complianceHow: "The kiosk screen shows the previous patron's name and loans",
+  cancelReason: 'The vendor restarted both kiosks and they work again.',
+};
+/** A personal message that is no command. */
+const PROBLEM_SENTENCE = 'the public printer at Branch 1 is jammed again';
+
+/** Today as the library (time zone UTC in this test) counts it: YYYY-MM-DD. */
+function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The card of a bot message (a ShowCard opened inside it is a card too, hence first()). */
+function cardOf(message: Locator): Locator {
+  return message.locator('.ac-adaptiveCard').first();
+}
+
+/**
+ * Presses a card button and waits until the card (replaced in place) shows `shows`. On a timeout it says
+ * what the card shows instead, e.g. the fields it asks to check.
+ */
+async function press(message: Locator, button: RegExp, shows: RegExp): Promise<string> {
+  const card = cardOf(message);
+  await card.getByRole('button', { name: button }).click();
+  try {
+    await card.getByText(shows).first().waitFor({ timeout: ANSWER_MS });
+  } catch {
+    throw new Error(`After pressing ${String(button)} the card does not show ${String(shows)}. It shows:\n${await card.innerText()}`);
+  }
+  return card.innerText();
+}
+
 /** Written to .artifacts/e2e/ when a step fails: the page, Liaison's log and the Playground's log. */
 const FAILURE_FILES = ['playground-failure.png', 'playground-failure-liaison.log', 'playground-failure-playground.log'];
 
@@ -46,6 +88,10 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     if (!passed.has(step)) throw new Error(`not run: it builds on step ${step}, which failed`);
   };
   let failed = false;
+  /** Uncaught exceptions in the page (the Playground's own code). */
+  const pageErrors: string[] = [];
+  /** The bot message holding the request being filed (its card is replaced in place at every press). */
+  let intake: Locator | undefined;
 
   before(async function () {
     tempDir = mkdtempSync(join(tmpdir(), 'liaison-e2e-'));
@@ -83,6 +129,7 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     assert.equal(config.bot.name, 'Liaison', '.m365agentsplayground.yml was read from the repository');
 
     page = await openPlaygroundPage(launched, playground.url);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
   afterEach(async function () {
@@ -167,5 +214,178 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
       stored.map((r) => ({ channelId: r.channelId, channelName: r.channelName, itRequests: r.itRequests, services: r.services, praisePosts: r.praisePosts, by: r.updatedBy.aadObjectId })),
       [{ channelId: channel.id, channelName: channel.name, itRequests: true, services: [], praisePosts: true, by: config.currentUser.aadObjectId }],
     );
+  });
+
+  it('f. starts a request from the welcome card (Start a request) in the personal chat', async () => {
+    needs('a');
+    const p = page!;
+    await openConversation(p, 'Personal Chat');
+    const welcome = cardWithText(p, "I'm Liaison");
+    const messages = botMessages(p);
+    const before = await messages.count();
+    await welcome.getByRole('button', { name: /^start a request/i }).click();
+    intake = messages.nth(before);
+    await intake.waitFor({ timeout: ANSWER_MS });
+    const card = cardOf(intake);
+    await card.getByText(/^Step 1 of 5/).waitFor({ timeout: ANSWER_MS });
+    await screenshot(p, '07-request-step1-what');
+    assert.equal(await card.getByRole('button', { name: /^back/i }).count(), 0, 'the first step has no Back');
+  });
+
+  it('g. fills in what, impact, urgency and risks, and the review shows the priority, its reason and the service level', async () => {
+    needs('f');
+    const p = page!;
+    const message = intake!;
+    const card = cardOf(message);
+
+    await card.getByRole('radio', { name: /broken/i }).check();
+    await chooseOption(p, card.getByRole('combobox', { name: /service/i }), /^Self-check/);
+    await card.getByRole('textbox', { name: /title/i }).fill(REQUEST.title);
+    await card.getByRole('textbox', { name: /happening/i }).fill(REQUEST.description);
+    await pickDate(p, card.getByRole('combobox', { name: /date/i }), todayUtc());
+    await screenshot(p, '08-request-step1-what-filled');
+    await press(message, /^next/i, /^Step 2 of 5/);
+
+    await card.getByRole('radio', { name: /one branch/i }).check();
+    await card.getByRole('spinbutton', { name: /patrons/i }).fill(REQUEST.patrons);
+    await screenshot(p, '09-request-step2-impact-filled');
+    await press(message, /^next/i, /^Step 3 of 5/);
+
+    await card.getByRole('radiogroup', { name: /^has a service/i }).getByRole('radio', { name: /^yes/i }).check();
+    await card.getByRole('radiogroup', { name: /workaround/i }).getByRole('radio', { name: /^no/i }).check();
+    await screenshot(p, '10-request-step3-urgency-filled');
+    await press(message, /^next/i, /^Step 4 of 5/);
+
+    const compliance = card.getByRole('checkbox', { name: /legislation|compliance/i });
+    await compliance.check();
+    // Each risk has its own "How?" box right below it.
+    await compliance.locator('xpath=(following::input[@type="text"] | following::textarea)[1]').fill(REQUEST.complianceHow);
+    await screenshot(p, '11-request-step4-risks-filled');
+    const review = await press(message, /^next/i, /^Step 5 of 5/);
+    await screenshot(p, '12-request-step5-review');
+
+    assert.match(review, /P1 Critical because: .*one branch.*compliance risk.*stopped with no workaround/i, 'the priority with its reason');
+    assert.match(review, /IT aims to respond within 30 minutes and resolve within 4 hours/, 'the service level');
+    assert.match(review, /Self-check, RFID, gates and sorters/);
+    assert.ok(review.includes(REQUEST.title), 'the title');
+  });
+
+  it('h. changes the impact from the review and comes back to it with the answers kept', async () => {
+    needs('g');
+    const p = page!;
+    const message = intake!;
+    const card = cardOf(message);
+    const priorityBefore = /P1 Critical because: [^\n]*/.exec(await card.innerText())?.[0];
+
+    await press(message, /^change impact/i, /^Step 2 of 5/);
+    await screenshot(p, '13-request-change-impact');
+    assert.equal(await card.getByRole('radio', { name: /one branch/i }).isChecked(), true, 'the reach is kept');
+    assert.equal(await card.getByRole('spinbutton', { name: /patrons/i }).inputValue(), REQUEST.patrons, 'the patrons are kept');
+
+    const review = await press(message, /^next/i, /^Step 5 of 5/);
+    await screenshot(p, '14-request-review-again');
+    assert.ok(priorityBefore !== undefined && review.includes(priorityBefore), `the same priority as before: ${String(priorityBefore)}`);
+  });
+
+  it('i. submits it: REQ-0001 with its priority, stored as New', async () => {
+    needs('h');
+    const p = page!;
+    const confirmation = await press(intake!, /^submit/i, /REQ-0001/);
+    await screenshot(p, '15-request-submitted');
+    assert.match(confirmation, /P1 Critical/);
+
+    const stored = await app!.services.requests.getRequest(config.tenantId, 1);
+    assert.ok(stored, 'REQ-0001 is in Table storage');
+    const r = stored.value;
+    assert.deepEqual(
+      {
+        reference: r.reference,
+        status: r.status,
+        priority: r.assessment.priority,
+        requester: r.requester.aadObjectId,
+        kind: r.answers.what.kind,
+        service: r.answers.what.serviceId,
+        title: r.answers.what.title,
+        description: r.answers.what.description,
+        startedOn: r.answers.what.startedOn,
+        reach: r.answers.impact.reach,
+        patrons: r.answers.impact.patrons,
+        stopped: r.answers.urgency.stopped,
+        workaround: r.answers.urgency.workaround,
+        compliance: r.answers.risks.compliance,
+      },
+      {
+        reference: 'REQ-0001',
+        status: 'New',
+        priority: 'P1',
+        requester: config.currentUser.aadObjectId,
+        kind: 'incident',
+        service: 'self-check',
+        title: REQUEST.title,
+        description: REQUEST.description,
+        startedOn: todayUtc(),
+        reach: 'medium',
+        patrons: Number(REQUEST.patrons),
+        stopped: true,
+        workaround: undefined,
+        compliance: REQUEST.complianceHow,
+      },
+    );
+  });
+
+  it('j. finds it in my requests, sees its history and cancels it with a reason', async () => {
+    needs('i');
+    const p = page!;
+    const list = await sendInChat(p, 'my requests', ANSWER_MS);
+    await cardOf(list).getByText('REQ-0001').first().waitFor({ timeout: ANSWER_MS });
+    await screenshot(p, '16-my-requests');
+
+    const detail = await press(list, /REQ-0001/, /^History$/);
+    await screenshot(p, '17-request-detail');
+    assert.match(detail, new RegExp(`${config.currentUser.name} submitted the request`), 'the history');
+    assert.match(detail, /\bNew\b/);
+
+    const card = cardOf(list);
+    await card.getByRole('button', { name: /^cancel this request/i }).click();
+    const reason = card.getByRole('textbox', { name: /why/i });
+    await reason.fill(REQUEST.cancelReason);
+    await screenshot(p, '18-request-cancel-reason');
+    const cancelled = await press(list, /^yes, cancel it/i, /REQ-0001 is cancelled/);
+    await screenshot(p, '19-request-cancelled');
+    assert.match(cancelled, /Cancelled/);
+    assert.ok(cancelled.includes(REQUEST.cancelReason), 'the reason is in the history');
+    assert.equal(await card.getByRole('button', { name: /^cancel this request/i }).count(), 0, 'a cancelled request cannot be cancelled again');
+    assert.equal((await app!.services.requests.getRequest(config.tenantId, 1))?.value.status, 'Cancelled');
+  });
+
+  it('k. offers to make a typed problem a request, and starts one with it as the description', async () => {
+    needs('i');
+    const p = page!;
+    const offer = await sendInChat(p, PROBLEM_SENTENCE, ANSWER_MS);
+    await cardOf(offer).getByText(PROBLEM_SENTENCE).waitFor({ timeout: ANSWER_MS });
+    await screenshot(p, '20-offer-to-make-a-request');
+
+    // No draft is open (REQ-0001 was submitted), so this starts at step 1 rather than offering to resume.
+    await press(offer, /^start a request/i, /^Step 1 of 5/);
+    await screenshot(p, '21-offer-step1-prefilled');
+    const card = cardOf(offer);
+    assert.equal(await card.getByRole('textbox', { name: /happening/i }).inputValue(), PROBLEM_SENTENCE, 'the description is the typed text');
+    assert.equal(await card.getByRole('textbox', { name: /title/i }).inputValue(), '', 'the title is left to the technician');
+  });
+
+  it('l. showed no error and logged no error over the run', async () => {
+    const p = page!;
+    assert.equal(await errorBanners(p).count(), 0, `error banners under cards: ${(await errorBanners(p).allInnerTexts()).join(' | ')}`);
+    assert.equal(await p.getByText(/something went wrong|unable to reach app/i).count(), 0, 'no "Something went wrong" on the page');
+    // The Log Panel shows the open chat's log items; errors start with "(×) Error:".
+    assert.equal(await p.getByText('(×) Error:').count(), 0, 'no error in the Playground Log Panel');
+    assert.deepEqual(pageErrors, [], 'no exception in the page');
+    const errors = botLog
+      .join('')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { level: number; msg?: string })
+      .filter((entry) => entry.level >= 50);
+    assert.deepEqual(errors, [], 'no error (level 50 or more) in Liaison\'s log');
   });
 });

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
-import { tableRequests } from '../../src/storage/requests';
-import { TEST_TENANT_ID, USERS } from '../support/activities';
-import { startFlow, textOf, type Flow } from '../support/flow';
-import { P2_ANSWERS, Technician, actionOf, today } from '../support/intake';
+import { LIMITS } from '../../src/intake/fields';
+import { TEST_TENANT_ID, USERS, personalMessage } from '../support/activities';
+import { cardOf, textOf } from '../support/flow';
+import { P2_ANSWERS, actionOf, personalChat, today } from '../support/intake';
 
 describe('flow: filing a request in the personal chat', () => {
-  let flow: Flow;
-  afterEach(async () => {
-    await flow.close();
-  });
+  const chat = personalChat();
 
   it('walks every step to a submitted request with a reference, priority and service level', async () => {
-    flow = await startFlow();
-    const tess = new Technician(flow);
+    const { tess } = chat;
     const review = await tess.fillToReview();
     const reviewText = textOf(review);
     assert.match(reviewText, /Step 5 of 5/);
-    assert.match(reviewText, /P2 High because: /);
+    assert.match(reviewText, /P2 High\n because: one branch, team or service affected; work has stopped with no workaround/);
     assert.match(reviewText, /IT aims to respond within 1 hour and resolve within 8 business hours/);
 
     const submitted = await tess.pressOn(review, 'intake.submit');
@@ -24,7 +20,7 @@ describe('flow: filing a request in the personal chat', () => {
     assert.match(text, /REQ-0001/);
     assert.match(text, /P2 High/);
 
-    const store = tableRequests(flow.tables.client('Requests'));
+    const store = chat.store();
     const stored = await store.getRequest(TEST_TENANT_ID, 1);
     assert.equal(stored?.value.status, 'New');
     assert.equal(stored.value.assessment.priority, 'P2');
@@ -38,8 +34,7 @@ describe('flow: filing a request in the personal chat', () => {
   });
 
   it('costs at most 2 Table round trips per step and 4 per submit', async () => {
-    flow = await startFlow();
-    const tess = new Technician(flow);
+    const { flow, tess } = chat;
     let card = await tess.say('new request');
     const costs: number[] = [];
     const measured = async (verb: string, inputs: Record<string, unknown> = {}): Promise<void> => {
@@ -59,5 +54,40 @@ describe('flow: filing a request in the personal chat', () => {
     await tess.pressOn(card, 'intake.submit');
     const submitCost = flow.tables.roundTrips() - before;
     assert.ok(submitCost <= 4, `round trips for submit: ${String(submitCost)}`);
+  });
+
+  it('keeps the largest review, confirmation and detail cards well under the 80 KB Teams allows', async () => {
+    const { tess } = chat;
+    const long = (n: number): string => 'Ünïcödé & <b>markdown</b> [x](https://e.example) '.repeat(n).slice(0, n);
+    const review = await tess.fillToReview({
+      what: { ...P2_ANSWERS.what, branch: long(LIMITS.branch), title: long(LIMITS.title), description: long(LIMITS.description) },
+      impact: P2_ANSWERS.impact,
+      urgency: { stopped: 'yes', hasWorkaround: 'yes', workaround: long(LIMITS.shortText), deadline: today(), deadlineReason: long(LIMITS.shortText) },
+      risks: {
+        financial: 'true',
+        financialHow: long(LIMITS.shortText),
+        compliance: 'true',
+        complianceHow: long(LIMITS.shortText),
+        reputation: 'true',
+        reputationHow: long(LIMITS.shortText),
+        serviceQuality: long(LIMITS.longText),
+        staffHours: '1000',
+      },
+    });
+    assert.match(textOf(review), /Step 5 of 5/);
+    const submitted = await tess.pressOn(review, 'intake.submit');
+    const detail = await tess.press('requests.show', { reference: 'REQ-0001' });
+    for (const [name, card] of [['review', review], ['submitted', submitted], ['detail', detail]] as const) {
+      const bytes = Buffer.byteLength(JSON.stringify(card));
+      assert.ok(bytes < 40_000, `${name} card is ${String(bytes)} bytes`);
+    }
+  });
+
+  it("starts from the welcome card's buttons, which send the command as the message's value", async () => {
+    const { flow } = chat;
+    const pressed = { ...personalMessage({ serviceUrl: flow.connector.url, text: '' }), text: undefined, value: { command: 'new request' } };
+    assert.equal((await flow.post(pressed)).status, 200);
+    const [call] = await flow.connector.waitForCalls(1, 5_000, ['send', 'reply']);
+    assert.match(textOf(cardOf(call?.activity)), /Step 1 of 5/);
   });
 });

@@ -6,32 +6,16 @@ import assert from 'node:assert/strict';
 import { RestError } from '@azure/core-rest-pipeline';
 import sinon from 'sinon';
 import { azuriteConnectionString } from '../../src/storage/azurite';
-import { tableRequests } from '../../src/storage/requests';
 import { TEST_TENANT_ID, USERS, cardAction } from '../support/activities';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/faultProxy';
+import { valueOf } from '../support/cards';
 import { startFlow, textOf, type Flow } from '../support/flow';
 import { testAzurite } from '../support/global';
-import { P2_ANSWERS, Technician, actionOf, today, type Card } from '../support/intake';
+import { P2_ANSWERS, Technician, actionOf, draftIdOf, personalChat, requestsOf, today, type Card } from '../support/intake';
 
 const TEAMS_PATIENCE_MS = 15_000;
 const TESS = USERS.technician;
 const WHAT = { ...P2_ANSWERS.what, title: 'Gates alarm for every patron', description: 'The security gates at Branch 1 alarm for every patron leaving.' };
-
-function inputValue(card: unknown, id: string): unknown {
-  let found: unknown;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      node.forEach(walk);
-      return;
-    }
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    if (typeof record.type === 'string' && record.type.startsWith('Input.') && record.id === id) found = record.value;
-    Object.values(record).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
 
 /**
  * What Teams shows after a press: a card that replaces the pressed one, or a message beside the pressed
@@ -64,10 +48,6 @@ function cardOfAnswer(answer: Answer): Card {
   return answer.card;
 }
 
-function draftIdOf(card: Card): string {
-  return actionOf(card, 'intake.cancel').draftId as string;
-}
-
 describe('flow: Table storage failing during the intake', function () {
   this.timeout(60_000);
 
@@ -83,7 +63,7 @@ describe('flow: Table storage failing during the intake', function () {
       await flow.close();
       await proxy.close();
     });
-    const store = () => tableRequests(flow.tables.client('Requests'));
+    const store = () => requestsOf(flow);
 
     for (const [mode, what] of [['unavailable', 'answers 503'], ['reset', 'drops connections'], ['slow', 'answers after 20 s']] as [FaultMode, string][]) {
       it(`Next: says "Not saved" with the answers kept when storage ${what}, and works once it is back`, async () => {
@@ -103,9 +83,9 @@ describe('flow: Table storage failing during the intake', function () {
           const text = textOf(answer.card);
           assert.match(text, /Not saved/);
           assert.match(text, /Step 1 of 5/, 'the same step, to press again');
-          assert.equal(inputValue(answer.card, 'title'), WHAT.title, 'the title typed is still there');
-          assert.equal(inputValue(answer.card, 'description'), WHAT.description, 'the description typed is still there');
-          assert.equal(inputValue(answer.card, 'service'), WHAT.service);
+          assert.equal(valueOf(answer.card, 'title'), WHAT.title, 'the title typed is still there');
+          assert.equal(valueOf(answer.card, 'description'), WHAT.description, 'the description typed is still there');
+          assert.equal(valueOf(answer.card, 'service'), WHAT.service);
           assert.ok(actionOf(answer.card, 'intake.next'), 'Next can be pressed again');
         }
 
@@ -124,7 +104,7 @@ describe('flow: Table storage failing during the intake', function () {
     for (const [mode, what] of [['unavailable', 'answers 503'], ['reset', 'drops connections']] as [FaultMode, string][]) {
       it(`Submit: says "Not sent" with the request kept when storage ${what}; pressing again makes exactly one request`, async () => {
         const tess = new Technician(flow);
-        const review = await tess.fillToReview({ ...P2_ANSWERS, what: { ...WHAT, startedOn: today() } } as unknown as typeof P2_ANSWERS);
+        const review = await tess.fillToReview({ ...P2_ANSWERS, what: { ...WHAT, startedOn: today() } });
 
         proxy.mode = mode;
         const answer = await pressInTime(flow, 'intake.submit', actionOf(review, 'intake.submit'));
@@ -156,55 +136,48 @@ describe('flow: Table storage failing during the intake', function () {
   });
 
   describe('storage failing on the write only', () => {
-    let flow: Flow;
-    beforeEach(async () => {
-      flow = await startFlow();
-    });
-    afterEach(async () => {
-      await flow.close();
-    });
-    const store = () => tableRequests(flow.tables.client('Requests'));
+    const chat = personalChat();
     const unavailable = (): RestError => new RestError('Service Unavailable', { statusCode: 503 });
 
     it('Next: "Not saved" with the answers kept; pressing again saves', async () => {
-      const tess = new Technician(flow);
+      const { tess } = chat;
       let card = await tess.say('new request');
       card = await tess.pressOn(card, 'intake.next', { ...WHAT, startedOn: today() });
       const draftId = draftIdOf(card);
       const impact = { reach: 'high', patrons: '250', staff: '4' };
 
-      const failing = sinon.stub(flow.tables.client('Requests'), 'updateEntity').rejects(unavailable());
-      const answer = cardOfAnswer(await pressInTime(flow, 'intake.next', { ...actionOf(card, 'intake.next'), ...impact }));
+      const failing = sinon.stub(chat.flow.tables.client('Requests'), 'updateEntity').rejects(unavailable());
+      const answer = cardOfAnswer(await pressInTime(chat.flow, 'intake.next', { ...actionOf(card, 'intake.next'), ...impact }));
       failing.restore();
       assert.ok(failing.called, 'the save was attempted');
       assert.match(textOf(answer), /Not saved: Liaison could not reach its storage just now\. Your answers are still here/);
       assert.match(textOf(answer), /Step 2 of 5/);
-      assert.equal(inputValue(answer, 'reach'), 'high');
-      assert.equal(Number(inputValue(answer, 'patrons')), 250);
-      assert.equal(Number(inputValue(answer, 'staff')), 4);
-      assert.equal((await store().getDraft(TEST_TENANT_ID, TESS.aadObjectId, draftId))?.value.step, 'impact', 'nothing changed');
+      assert.equal(valueOf(answer, 'reach'), 'high');
+      assert.equal(Number(valueOf(answer, 'patrons')), 250);
+      assert.equal(Number(valueOf(answer, 'staff')), 4);
+      assert.equal((await chat.store().getDraft(TEST_TENANT_ID, TESS.aadObjectId, draftId))?.value.step, 'impact', 'nothing changed');
 
       const again = await tess.pressOn(answer, 'intake.next', impact);
       assert.match(textOf(again), /Step 3 of 5/, 'the card that said "not saved" works');
-      assert.deepEqual((await store().getDraft(TEST_TENANT_ID, TESS.aadObjectId, draftId))?.value.inputs.impact, impact);
+      assert.deepEqual((await chat.store().getDraft(TEST_TENANT_ID, TESS.aadObjectId, draftId))?.value.inputs.impact, impact);
     });
 
     it('Submit: "Not sent" with the request kept; pressing again makes exactly one request', async () => {
-      const tess = new Technician(flow);
+      const { tess } = chat;
       const review = await tess.fillToReview();
 
-      const failing = sinon.stub(flow.tables.client('Requests'), 'submitTransaction').rejects(unavailable());
-      const answer = cardOfAnswer(await pressInTime(flow, 'intake.submit', actionOf(review, 'intake.submit')));
+      const failing = sinon.stub(chat.flow.tables.client('Requests'), 'submitTransaction').rejects(unavailable());
+      const answer = cardOfAnswer(await pressInTime(chat.flow, 'intake.submit', actionOf(review, 'intake.submit')));
       failing.restore();
       assert.ok(failing.called);
       assert.match(textOf(answer), /Not sent: Liaison could not reach its storage just now\. Your request is still here; press Submit again/);
       assert.match(textOf(answer), /Step 5 of 5/);
-      assert.equal(await store().getRequest(TEST_TENANT_ID, 1), undefined);
+      assert.equal(await chat.store().getRequest(TEST_TENANT_ID, 1), undefined);
 
       const submitted = await tess.pressOn(answer, 'intake.submit');
       assert.match(textOf(submitted), /REQ-0001/);
       assert.match(textOf(await tess.pressOn(review, 'intake.submit')), /already submitted this request as REQ-0001/);
-      assert.equal(await store().getRequest(TEST_TENANT_ID, 2), undefined, 'exactly one request');
+      assert.equal(await chat.store().getRequest(TEST_TENANT_ID, 2), undefined, 'exactly one request');
     });
   });
 });

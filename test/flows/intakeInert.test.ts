@@ -5,16 +5,11 @@
 
 import assert from 'node:assert/strict';
 import { inert } from '../../src/cards/render';
-import { tableRequests } from '../../src/storage/requests';
 import { TEST_TENANT_ID, USERS } from '../support/activities';
-import { startFlow, type Flow } from '../support/flow';
-import { Technician, actionOf, type Card } from '../support/intake';
+import { HOSTILE_PARTS, assertInert, assertShownAsTyped, displayTexts, valueOf } from '../support/cards';
+import { actionOf, personalChat } from '../support/intake';
 
-const LINK = '[click](https://evil.example)';
-const EXPRESSION = '${requester.name}';
-const DATE = '{{DATE(2017-02-14T06:08:39Z,SHORT)}}';
-const BOLD = '**bold**';
-const MENTION = '<at>Tess</at>';
+const { link: LINK, expression: EXPRESSION, date: DATE, bold: BOLD, mention: MENTION } = HOSTILE_PARTS;
 
 /** Everything hostile at once, within the shorter limits where needed. */
 const HOSTILE = [LINK, EXPRESSION, DATE, BOLD, MENTION].join(' ');
@@ -27,84 +22,11 @@ const REPUTATION = `Press ${HOSTILE}`;
 const QUALITY = `Queues ${HOSTILE}`;
 const REASON = `Fixed ${HOSTILE}`;
 
-/** The raw forms that must never reach a place Teams renders as markdown or evaluates. */
-const RAW = ['[click](', '](https://', '{{DATE(', '${', '**bold**', '<at>', '</at>'];
-
-/**
- * The strings of a card a person reads: TextBlock and TextRun text, facts, labels, titles, placeholders and
- * error messages. Input values and action data are left out: inputs show text as typed.
- */
-function displayTexts(card: unknown): string[] {
-  const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      node.forEach(walk);
-      return;
-    }
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    const type = typeof record.type === 'string' ? record.type : '';
-    if ((type === 'TextBlock' || type === 'TextRun') && typeof record.text === 'string') out.push(record.text);
-    if (type === 'FactSet' && Array.isArray(record.facts)) {
-      for (const fact of record.facts as Record<string, unknown>[]) out.push(String(fact.title), String(fact.value));
-    }
-    for (const key of ['title', 'label', 'placeholder', 'errorMessage', 'fallbackText', 'speak']) {
-      if (typeof record[key] === 'string') out.push(record[key]);
-    }
-    if (type === 'Input.ChoiceSet' && Array.isArray(record.choices)) {
-      for (const choice of record.choices as Record<string, unknown>[]) out.push(String(choice.title));
-    }
-    for (const [key, value] of Object.entries(record)) {
-      if (key !== 'data' && key !== 'value') walk(value);
-    }
-  };
-  walk(card);
-  return out;
-}
-
-/** Asserts no raw form appears in what the card shows, and returns the texts for further checks. */
-function assertInert(card: Card, where: string): string[] {
-  const texts = displayTexts(card);
-  for (const text of texts) {
-    for (const raw of RAW) assert.ok(!text.includes(raw), `${where}: "${raw}" appears unescaped in ${JSON.stringify(text)}`);
-  }
-  assert.doesNotMatch(JSON.stringify(card), /"\$when"|"\$data"/, `${where}: the card is fully expanded`);
-  return texts;
-}
-
-/** The literal parts survive (nothing was evaluated or dropped). */
-function assertShownAsTyped(texts: string[], where: string): void {
-  const all = texts.join('\n');
-  assert.ok(all.includes('requester.name'), `${where}: the expression is shown, not evaluated`);
-  assert.ok(all.includes('2017-02-14T06:08:39Z,SHORT'), `${where}: the DATE function is shown, not evaluated`);
-  assert.ok(all.includes('evil.example'), `${where}: the link text is shown`);
-}
-
-function inputValue(card: unknown, id: string): unknown {
-  let found: unknown;
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      node.forEach(walk);
-      return;
-    }
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    if (typeof record.type === 'string' && record.type.startsWith('Input.') && record.id === id) found = record.value;
-    Object.values(record).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
-
 describe('flow: user text is shown as text in every card', () => {
-  let flow: Flow;
-  afterEach(async () => {
-    await flow.close();
-  });
+  const chat = personalChat();
 
   it('keeps markdown, template expressions, DATE functions and mentions inert from the offer card to the request detail', async () => {
-    flow = await startFlow();
-    const tess = new Technician(flow);
+    const { tess } = chat;
     assert.ok(TITLE.length <= 100 && BRANCH.length <= 80, 'the hostile texts fit the limits');
 
     // The offer card quotes what was typed.
@@ -116,13 +38,13 @@ describe('flow: user text is shown as text in every card', () => {
 
     let card = await tess.pressOn(offer, 'intake.start');
     assertInert(card, 'step 1');
-    assert.equal(inputValue(card, 'description'), DESCRIPTION, 'the input shows the text as typed');
+    assert.equal(valueOf(card, 'description'), DESCRIPTION, 'the input shows the text as typed');
 
     // A refused step shows the typed text back in its inputs, and the error messages stay plain.
     card = await tess.pressOn(card, 'intake.next', { kind: 'incident', service: 'self-check', branch: BRANCH, title: `${TITLE} ${'x'.repeat(10)}`, description: DESCRIPTION, startedOn: '2024-03-01' });
     texts = assertInert(card, 'step 1 with a problem');
     assert.ok(texts.some((t) => t.startsWith('A short title can be at most 100 characters')));
-    assert.equal(inputValue(card, 'branch'), BRANCH);
+    assert.equal(valueOf(card, 'branch'), BRANCH);
 
     card = await tess.pressOn(card, 'intake.next', { kind: 'incident', service: 'self-check', branch: BRANCH, title: TITLE, description: DESCRIPTION, startedOn: '2024-03-01', startedAt: '09:15' });
     assertInert(card, 'step 2');
@@ -173,7 +95,7 @@ describe('flow: user text is shown as text in every card', () => {
     assert.ok(texts.some((t) => t === `Tess Nguyen cancelled the request: ${inert(REASON)}`), 'the reason in the history is escaped');
 
     // Storage keeps exactly what was typed.
-    const store = tableRequests(flow.tables.client('Requests'));
+    const store = chat.store();
     const stored = await store.getRequest(TEST_TENANT_ID, 1);
     assert.ok(stored);
     const { what, urgency, risks } = stored.value.answers;
@@ -188,8 +110,7 @@ describe('flow: user text is shown as text in every card', () => {
   });
 
   it('keeps a request kind\'s title inert where the statement repeats it ("What is needed")', async () => {
-    flow = await startFlow();
-    const tess = new Technician(flow);
+    const { tess } = chat;
     let card = await tess.say('new request');
     card = await tess.pressOn(card, 'intake.next', { kind: 'request', service: 'website', title: TITLE, description: 'A new page.' });
     card = await tess.pressOn(card, 'intake.next', { reach: 'low' });

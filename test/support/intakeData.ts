@@ -1,13 +1,16 @@
-// Sample intake answers and card helpers, free of mocha and the flow harness, so the benchmark can use them.
+// Sample intake answers and intake card helpers, free of mocha and the flow harness, so the benchmark can use them.
 
 import assert from 'node:assert/strict';
 import { todayIn } from '../../src/lib/dates';
+import { actionOf, type Card } from './cards';
 
-export type Card = Record<string, unknown>;
+export { actionOf, actionsOf, type Card } from './cards';
 
 /** Library time in the flow harness. */
 export const TIME_ZONE = 'Australia/Perth';
 export const today = (): string => todayIn(TIME_ZONE, new Date());
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Answers that make a P2 High incident: one branch, stopped with no workaround, no extra risk. */
 export const P2_ANSWERS = {
@@ -17,27 +20,9 @@ export const P2_ANSWERS = {
   risks: { financial: 'false', compliance: 'false', reputation: 'false' },
 } as const;
 
-/** Every Action.Execute in a card (including those inside ShowCards), with its verb and data. */
-export function actionsOf(card: unknown): { verb: string; title: string; data: Record<string, unknown> }[] {
-  const found: { verb: string; title: string; data: Record<string, unknown> }[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      node.forEach(walk);
-      return;
-    }
-    if (typeof node !== 'object' || node === null) return;
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Action.Execute' && typeof record.verb === 'string') {
-      found.push({ verb: record.verb, title: typeof record.title === 'string' ? record.title : '', data: (record.data ?? {}) as Record<string, unknown> });
-    }
-    Object.values(record).forEach(walk);
-  };
-  walk(card);
-  return found;
-}
-
-export function actionOf(card: unknown, verb: string, title?: RegExp): Record<string, unknown> {
-  const action = actionsOf(card).find((a) => a.verb === verb && (title === undefined || title.test(a.title)));
-  assert.ok(action, `the card has a ${verb} button${title === undefined ? '' : ` titled ${String(title)}`}`);
-  return action.data;
+/** The draft an intake card belongs to, as its Cancel button carries it. */
+export function draftIdOf(card: Card): string {
+  const { draftId } = actionOf(card, 'intake.cancel');
+  assert.equal(typeof draftId, 'string');
+  return draftId as string;
 }

@@ -252,3 +252,53 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   }
   return path;
 }
+
+/** The bot's messages in the open personal chat, oldest first (each one holds a card or a text). */
+export function botMessages(page: Page): Locator {
+  return page.locator('.fai-OutputCard');
+}
+
+/**
+ * Types a message in the open chat's composer and sends it with Enter, and resolves with the bot's next
+ * message (a card pressed later is replaced inside that same message, so the locator keeps pointing at it).
+ */
+export async function sendInChat(page: Page, text: string, timeout = 10_000): Promise<Locator> {
+  return nextBotMessage(page, async () => {
+    await page.locator('div[role=textbox][contenteditable=true]').first().click();
+    await page.keyboard.type(text);
+    await page.keyboard.press('Enter');
+  }, timeout);
+}
+
+/** Runs `act` and resolves with the bot message that appears after it in the open personal chat. */
+export async function nextBotMessage(page: Page, act: () => Promise<void>, timeout = 10_000): Promise<Locator> {
+  const messages = botMessages(page);
+  const before = await messages.count();
+  await act();
+  const next = messages.nth(before);
+  await next.waitFor({ timeout });
+  return next;
+}
+
+/** Picks a choice of a filtered Input.ChoiceSet (a combobox with a drop-down list) as a person does: open it, click the option. */
+export async function chooseOption(page: Page, combobox: Locator, option: string | RegExp): Promise<void> {
+  await combobox.click();
+  await page.getByRole('listbox').getByRole('option', { name: option }).click();
+}
+
+/** Picks a day of the current month in an Input.Date (a date picker with a calendar pop-up); `isoDay` is YYYY-MM-DD. */
+export async function pickDate(page: Page, dateInput: Locator, isoDay: string): Promise<void> {
+  const [year, month, day] = isoDay.split('-').map(Number) as [number, number, number];
+  const monthName = new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
+  await dateInput.click();
+  // The calendar names each day "27, November, 2026".
+  await page.getByRole('dialog', { name: 'Calendar' }).getByRole('button', { name: `${day}, ${monthName}, ${year}`, exact: true }).click();
+}
+
+/**
+ * The red banners the client shows under a card when a press fails (an `application/vnd.microsoft.error`
+ * answer, or "Unable to reach app"). The grey "Your response was sent to the app" banner is not one of them.
+ */
+export function errorBanners(scope: Page | Locator): Locator {
+  return scope.locator('div:has(> button[aria-label="Dismiss Invoke Message"]):not([aria-label="Display Invoked Message"])');
+}
