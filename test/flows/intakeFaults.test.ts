@@ -13,7 +13,6 @@ import { startFlow, textOf, type Flow } from '../support/flow';
 import { testAzurite } from '../support/global';
 import { P2_ANSWERS, Technician, actionOf, draftIdOf, personalChat, requestsOf, today, type Card } from '../support/intake';
 
-const TEAMS_PATIENCE_MS = 15_000;
 const TESS = USERS.technician;
 const WHAT = { ...P2_ANSWERS.what, title: 'Gates alarm for every patron', description: 'The security gates at Branch 1 alarm for every patron leaving.' };
 
@@ -26,14 +25,9 @@ type Answer = { card: Card } | { message: string };
 /** Presses a button the way Teams does, giving up after Teams' patience. */
 async function pressInTime(flow: Flow, verb: string, data: Record<string, unknown>): Promise<Answer> {
   const activity = cardAction({ serviceUrl: flow.connector.url, from: TESS, verb, data });
-  const response = await fetch(`${flow.url}/api/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(activity),
-    signal: AbortSignal.timeout(TEAMS_PATIENCE_MS),
-  });
+  const response = await flow.postInTeamsTime(activity);
   assert.equal(response.status, 200);
-  const body = (await response.json()) as { type: string; value: unknown };
+  const body = response.body as { type: string; value: unknown };
   if (body.type === 'application/vnd.microsoft.activity.message') {
     assert.equal(typeof body.value, 'string');
     return { message: body.value as string };

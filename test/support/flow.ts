@@ -30,6 +30,8 @@ export interface Flow {
   /** Raw log output, for asserting what must never appear in it. */
   rawLog(): string;
   post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: unknown }>;
+  /** Posts as Teams does, which gives up waiting for the answer after about 15 s (the post then rejects). */
+  postInTeamsTime(activity: unknown): Promise<{ status: number; body: unknown }>;
   close(): Promise<void>;
 }
 
@@ -68,27 +70,34 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     connector,
     logs,
     rawLog: () => raw.join(''),
-    async post(activity, headers = {}) {
-      const response = await fetch(`${url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof activity === 'string' ? activity : JSON.stringify(activity),
-      });
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.status, body };
-    },
+    post: (activity, headers = {}) => post(activity, headers),
+    postInTeamsTime: (activity) => post(activity, {}, AbortSignal.timeout(TEAMS_PATIENCE_MS)),
     async close() {
       await app.close(1_000);
       await connector.close();
     },
   };
+
+  async function post(activity: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      ...(signal === undefined ? {} : { signal }),
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body };
+  }
 }
+
+/** Teams gives up waiting for a bot's answer after about 15 s. */
+export const TEAMS_PATIENCE_MS = 15_000;
 
 /** The Adaptive Card a sent activity carries, if any. */
 export function cardOf(activity: Partial<Activity> | undefined): Record<string, unknown> | undefined {
