@@ -52,6 +52,27 @@ export const DEFAULT_SERVICE_HOSTS = [
   'smba.infra.dod.teams.microsoft.us',
 ];
 
+/** Every environment variable Liaison reads, so that deployments can be checked against it. */
+export const CONFIG_VARIABLES = [
+  'NODE_ENV',
+  'PORT',
+  'LOG_LEVEL',
+  'MicrosoftAppId',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'MicrosoftAppPassword',
+  'LIAISON_TABLES_CONNECTION_STRING',
+  'LIAISON_TABLES_ENDPOINT',
+  'AZURE_CLIENT_ID',
+  'LIAISON_EMBEDDED_STORAGE_DIR',
+  'LIAISON_ALLOWED_TENANTS',
+  'LIAISON_ADMINS',
+  'LIAISON_SERVICE_URL_HOSTS',
+  'LIAISON_TIME_ZONE',
+  'LIAISON_POLICY_FILE',
+] as const;
+type ConfigVariable = (typeof CONFIG_VARIABLES)[number];
+
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const KEY_VAULT_REFERENCE = /^@Microsoft\.KeyVault\(/i;
@@ -75,7 +96,7 @@ export function loadEnvFile(dir: string): void {
 
 export function parseConfig(env: Env, cwd = process.cwd()): Config {
   const problems: string[] = [];
-  const read = (name: string): string | undefined => {
+  const read = (name: ConfigVariable): string | undefined => {
     const value = env[name]?.trim();
     if (value === undefined || value === '') return undefined;
     if (KEY_VAULT_REFERENCE.test(value)) {
@@ -124,7 +145,7 @@ function parseLogLevel(value: string | undefined, problems: string[]): LogLevel 
 }
 
 function parseBotIdentity(
-  read: (name: string) => string | undefined,
+  read: (name: ConfigVariable) => string | undefined,
   environment: Config['environment'],
   problems: string[],
 ): BotIdentity {
@@ -160,7 +181,7 @@ function parseBotIdentity(
 }
 
 function parseStorage(
-  read: (name: string) => string | undefined,
+  read: (name: ConfigVariable) => string | undefined,
   environment: Config['environment'],
   cwd: string,
   problems: string[],
@@ -175,6 +196,9 @@ function parseStorage(
   if (connectionString !== undefined) {
     if (!/(^|;)\s*(TableEndpoint|AccountName)\s*=/i.test(connectionString) && !/^UseDevelopmentStorage=true/i.test(connectionString)) {
       problems.push('LIAISON_TABLES_CONNECTION_STRING must be an Azure Storage connection string (with AccountName=... or TableEndpoint=...)');
+    }
+    if (environment === 'production' && /(^|;)\s*AccountKey\s*=|^UseDevelopmentStorage=true/i.test(connectionString)) {
+      problems.push('LIAISON_TABLES_CONNECTION_STRING holds an account key, which production does not accept: set LIAISON_TABLES_ENDPOINT and give the app\'s managed identity the "Storage Table Data Contributor" role (AZURE_CLIENT_ID names the identity)');
     }
     return { kind: 'connectionString', connectionString };
   }

@@ -149,6 +149,8 @@ describe('Teams app package', () => {
       const manifest = JSON.parse(text) as Record<string, unknown>;
       assert.deepEqual(findPlaceholders(manifest), []);
       assert.equal(manifest.id, TEAMS_APP_ID);
+      const { version } = JSON.parse(readFileSync(join(APP_PACKAGE_DIR, '..', 'package.json'), 'utf8')) as { version: string };
+      assert.equal(manifest.version, version, "the app's version is package.json's, so a release can update the app in Teams");
       assert.deepEqual(await validateManifest(manifest), []);
       assert.deepEqual(zip.readFile('outline.png'), readFileSync(join(APP_PACKAGE_DIR, 'outline.png')));
     });

@@ -60,6 +60,21 @@ describe('configuration', () => {
     assert.match(problems[1] ?? '', /Table storage is required in production: set LIAISON_TABLES_ENDPOINT/);
   });
 
+  it('refuses an account-key connection string in production, pointing to the managed identity', () => {
+    const production = { NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: TENANT };
+    for (const connectionString of [
+      'DefaultEndpointsProtocol=https;AccountName=liaison;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net',
+      'UseDevelopmentStorage=true',
+    ]) {
+      const problems = problemsOf({ ...production, LIAISON_TABLES_CONNECTION_STRING: connectionString });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0] ?? '', /^LIAISON_TABLES_CONNECTION_STRING holds an account key, which production does not accept: set LIAISON_TABLES_ENDPOINT/);
+      assert.ok(!problems[0]?.includes('c2VjcmV0'), 'the key is not repeated in the message');
+    }
+    // Development keeps accepting Azurite's well-known key.
+    assert.equal(parseConfig({ LIAISON_TABLES_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).storage.kind, 'connectionString');
+  });
+
   it('refuses an unresolved Key Vault reference, naming the variable', () => {
     const problems = problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: '@Microsoft.KeyVault(SecretUri=https://kv.vault.azure.net/secrets/bot)' });
     assert.ok(problems.some((p) => p.startsWith('MicrosoftAppPassword still holds a Key Vault reference')), problems.join('\n'));

@@ -1,9 +1,10 @@
 import type { Server as NodeServer } from 'node:http';
-import restify, { type Request, type Response, type Server } from 'restify';
+import restify, { type Next, type Request, type Response, type Server } from 'restify';
 import type { Activity, TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult, BotFrameworkAuthentication } from 'botframework-connector';
 import type { Logger } from '../lib/logger';
 import { parseActivity, serviceUrlAllowed, tenantOf } from './activity';
+import { PAGES } from './pages';
 import { readJsonBody } from './body';
 import { InFlight } from './inFlight';
 
@@ -56,6 +57,14 @@ export function createHttpServer(deps: HttpDeps): HttpEdge {
     const ok = await deps.healthy();
     res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'storage unavailable' });
   });
+
+  for (const [path, html] of Object.entries(PAGES)) {
+    server.get(path, (_req: Request, res: Response, next: Next) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=3600' });
+      res.end(html);
+      next();
+    });
+  }
 
   return { server, inFlight };
 }

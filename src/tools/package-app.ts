@@ -10,7 +10,7 @@
  * appPackage/manifest.json holds `${{NAME}}` placeholders, filled here; the result is validated
  * offline against the official schema bundled with @microsoft/app-manifest.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { AppManifestUtils, type AppManifest } from '@microsoft/app-manifest';
@@ -107,9 +107,19 @@ function shorten(value: string): string {
   return value.length > 80 ? `${value.slice(0, 77)}...` : value;
 }
 
+/**
+ * The app's version is package.json's: Teams takes an uploaded package as an update only when its
+ * manifest version is higher, so each release that changes the package bumps package.json.
+ */
+function appVersion(): string {
+  const json = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return json.version;
+}
+
 /** The placeholder values of appPackage/manifest.json for these settings. */
 export function placeholderValues(settings: PackageSettings): Record<string, string> {
   return {
+    APP_VERSION: appVersion(),
     TEAMS_APP_ID: settings.teamsAppId,
     MICROSOFT_APP_ID: settings.microsoftAppId,
     BOT_DOMAIN: settings.botDomain,

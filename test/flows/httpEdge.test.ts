@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import sinon from 'sinon';
@@ -74,6 +76,20 @@ describe('flow: the HTTP edge', () => {
       flow = await startFlow();
       const dead = openTables({ kind: 'connectionString', connectionString: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;' });
       await assert.rejects(dead.ping(1_000));
+    });
+  });
+
+  describe('pages the Teams manifest links to', () => {
+    it('serves the website, privacy and terms pages the manifest names, as HTML', async () => {
+      flow = await startFlow();
+      const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', '..', 'appPackage', 'manifest.json'), 'utf8')) as { developer: Record<string, string> };
+      for (const key of ['websiteUrl', 'privacyUrl', 'termsOfUseUrl']) {
+        const path = new URL(manifest.developer[key]?.replace('${{BOT_DOMAIN}}', 'bot.example') ?? '').pathname;
+        const response = await fetch(`${flow.url}${path}`);
+        assert.equal(response.status, 200, `${key} ${path}`);
+        assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
+        assert.match(await response.text(), /<h1>Liaison/);
+      }
     });
   });
 
