@@ -17,6 +17,7 @@ param location string = resourceGroup().location
 param baseName string = 'liaison'
 
 @description('App Service plan size (Linux). B1 (Basic) is enough for one library service; S1 or P0v3 and above add autoscale and deployment slots.')
+@allowed(['B1', 'B2', 'B3', 'S1', 'S2', 'S3', 'P0v3', 'P1v3', 'P2v3', 'P3v3'])
 param appServicePlanSku string = 'B1'
 
 @description('Number of App Service instances. Several are safe: all state is in Table storage and every change is guarded by its entity\'s etag. Basic allows up to 3, Standard up to 10.')
@@ -36,7 +37,8 @@ param botSku string = 'F0'
 @allowed(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 param logLevel string = 'info'
 
-@description('Comma-separated tenant ids (GUIDs) whose Teams activities Liaison serves (LIAISON_ALLOWED_TENANTS). Defaults to the tenant of this deployment. An empty value lets any tenant in, which an organisation\'s own deployment should not do.')
+@description('Comma-separated tenant ids (GUIDs) whose Teams activities Liaison serves (LIAISON_ALLOWED_TENANTS). Defaults to the tenant of this deployment. At least one is required: an organisation\'s own deployment never serves every tenant.')
+@minLength(36)
 param allowedTenants string = tenant().tenantId
 
 @description('Comma-separated Microsoft Entra object ids (GUIDs) of Liaison admins, who may register channels with setup (LIAISON_ADMINS). Empty: any member of a team may set up that team\'s channels.')

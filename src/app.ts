@@ -101,7 +101,7 @@ export function createApp(deps: AppDeps): App {
 }
 
 const SORRY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a minute.';
-const NOT_DONE = 'Not saved: Liaison could not finish this just now, so nothing was changed. Your answers are still on the card; press the button again in a minute.';
+const NOT_DONE = 'Not saved: Liaison could not finish this just now, so nothing was changed. Press the button again in a minute; anything you typed is still on the card.';
 
 /** Logs with the turn's ids (never the activity) and tells the person in a sentence they can act on. */
 async function onTurnError(context: TurnContext, error: Error, logger: Logger): Promise<void> {

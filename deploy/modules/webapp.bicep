@@ -75,6 +75,21 @@ resource site 'Microsoft.Web/sites@2023-12-01' = {
   }
 }
 
+// Keep the container's console output on the file system for a few days, so `az webapp log tail` shows it.
+resource logs 'Microsoft.Web/sites/config@2023-12-01' = {
+  parent: site
+  name: 'logs'
+  properties: {
+    httpLogs: {
+      fileSystem: {
+        enabled: true
+        retentionInMb: 35
+        retentionInDays: 3
+      }
+    }
+  }
+}
+
 // No FTP or Kudu user names and passwords: deployments authenticate with Microsoft Entra (az webapp deploy).
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2023-12-01' = {
   parent: site

@@ -2,6 +2,7 @@
 // hold user text are already made inert; input values are raw (inputs do not render markdown).
 
 import type { StepId } from '../intake/answers';
+import type { Limits } from '../intake/fields';
 
 export type MessageStyle = 'default' | 'good' | 'attention' | 'warning';
 /** Adaptive Card colours used for the priority badge. */
@@ -36,14 +37,6 @@ export interface StepCardBase {
   canGoBack: boolean;
 }
 
-/** Field limits, so templates and the server check the same numbers. */
-export interface Limits {
-  title: number;
-  description: number;
-  branch: number;
-  shortText: number;
-  longText: number;
-}
 
 /** cards/intake-what.json */
 export interface WhatCardData extends StepCardBase {
@@ -141,6 +134,9 @@ export interface ResumeCardData {
   savedWhen: string;
   /** Text the technician just typed, to start over with as the description ('' if none). */
   description: string;
+  /** A banner such as "not saved" ('' for none). */
+  message: string;
+  messageStyle: MessageStyle;
 }
 
 /** cards/intake-offer.json: non-command text in personal chat. */

@@ -1,14 +1,15 @@
 // Builds the data of the intake and request cards from drafts, requests and the policy.
 
-import { STEPS, type AnswerStep, type Answers, type StepId } from '../intake/answers';
+import { STEPS, type Answers, type StepId } from '../intake/answers';
 import { stepNumber, type Draft } from '../intake/draft';
-import { checkStep, LIMITS, type FieldErrors, type StepInputs } from '../intake/fields';
-import { businessImpact, serviceName } from '../intake/statement';
+import { LIMITS, type FieldErrors, type StepInputs } from '../intake/fields';
+import { answersOf, previewOf, type ReviewContext } from '../intake/review';
+import { serviceName } from '../intake/statement';
 import { ageOf, formatDateTime, formatIsoDay, todayIn } from '../lib/dates';
 import type { Policy, Priority } from '../policy/policy';
-import { assess, priorityLabel, type Assessment } from '../requests/priority';
+import { priorityLabel, type Assessment } from '../requests/priority';
 import { isOpen, type RequestEvent, type ServiceRequest } from '../requests/request';
-import { describeServiceLevel, dueTimes } from '../sla/serviceLevels';
+import { describeServiceLevel } from '../sla/serviceLevels';
 import type { RequestSummary } from '../storage/requests';
 import type {
   Fact,
@@ -18,18 +19,12 @@ import type {
   PriorityColor,
   PriorityView,
   RequestDetailCardData,
+  ResumeCardData,
   ReviewCardData,
   StepCardBase,
   SubmittedCardData,
 } from './intakeData';
 import { inert, renderCard, type AdaptiveCard } from './render';
-
-/** What the views need to know about the organisation and the moment. */
-export interface ViewContext {
-  policy: Policy;
-  timeZone: string;
-  now: Date;
-}
 
 export interface Banner {
   text: string;
@@ -47,26 +42,8 @@ const STEP_HEADINGS: Record<StepId, string> = {
 const KIND_LABELS = { incident: 'Something is broken', request: 'Something new or changed is needed' } as const;
 const COLORS: Record<Priority, PriorityColor> = { P1: 'attention', P2: 'warning', P3: 'accent', P4: 'default', P5: 'good' };
 
-export function stepName(step: StepId): string {
-  return STEP_NAMES[step];
-}
-
 export function progressOf(step: StepId): string {
   return `Step ${String(stepNumber(step))} of ${String(STEPS.length)}: ${STEP_NAMES[step]}`;
-}
-
-/** The answers of every step, or the first step whose stored inputs no longer pass (the policy changed). */
-export type AllAnswers = { ok: true; answers: Answers } | { ok: false; step: AnswerStep; errors: FieldErrors };
-
-export function answersOf(draft: Draft, context: ViewContext): AllAnswers {
-  const checkContext = { policy: context.policy, today: todayIn(context.timeZone, context.now) };
-  const answers: Partial<Answers> = {};
-  for (const step of ['what', 'impact', 'urgency', 'risks'] as const) {
-    const check = checkStep(step, draft.inputs[step] ?? {}, checkContext);
-    if (!check.result.ok) return { ok: false, step, errors: check.result.errors };
-    Object.assign(answers, { [check.step]: check.result.value });
-  }
-  return { ok: true, answers: answers as Answers };
 }
 
 export function priorityView(assessment: Assessment, policy: Policy): PriorityView {
@@ -118,7 +95,7 @@ const error = (errors: FieldErrors, field: string): string => (errors as Record<
  * The card for the draft's current step. `shown` replaces the stored inputs of that step (what the
  * person just typed, with the problems found in it).
  */
-export function stepCard(draft: Draft, context: ViewContext, banner?: Banner, shown?: { inputs: StepInputs; errors: FieldErrors }): AdaptiveCard {
+export function stepCard(draft: Draft, context: ReviewContext, banner?: Banner, shown?: { inputs: StepInputs; errors: FieldErrors }): AdaptiveCard {
   if (draft.step === 'review') return reviewCard(draft, context, banner);
   const inputs = shown?.inputs ?? draft.inputs[draft.step] ?? {};
   const errors = shown?.errors ?? {};
@@ -182,22 +159,7 @@ export function stepCard(draft: Draft, context: ViewContext, banner?: Banner, sh
   }
 }
 
-/** What the request would be if submitted now: answers, priority, statement, due times. */
-export interface Preview {
-  answers: Answers;
-  assessment: Assessment;
-  statement: string;
-  responseBy: Date;
-  resolveBy: Date;
-}
-
-export function previewOf(answers: Answers, context: ViewContext): Preview {
-  const assessment = assess(answers, context.policy, todayIn(context.timeZone, context.now));
-  const due = dueTimes(assessment.priority, context.now, context.policy, context.timeZone, answers.urgency.deadline);
-  return { answers, assessment, statement: businessImpact(answers, context.policy), ...due };
-}
-
-function reviewCard(draft: Draft, context: ViewContext, banner?: Banner): AdaptiveCard {
+function reviewCard(draft: Draft, context: ReviewContext, banner?: Banner): AdaptiveCard {
   const all = answersOf(draft, context);
   if (!all.ok) {
     // The stored answers no longer pass (the catalogue or the date moved on): ask again at that step.
@@ -219,23 +181,26 @@ function reviewCard(draft: Draft, context: ViewContext, banner?: Banner): Adapti
   return renderCard('intake-review', data);
 }
 
-export function resumeCard(draft: Draft, context: ViewContext, description: string): AdaptiveCard {
+export function resumeCard(draft: Draft, context: ReviewContext, description: string, banner?: Banner): AdaptiveCard {
   const title = value(draft.inputs.what ?? {}, 'title');
-  return renderCard('intake-resume', {
+  const data: ResumeCardData = {
     action: { draftId: draft.draftId, rev: draft.rev },
     title: title === '' ? 'Untitled draft' : inert(title),
     savedWhen: `saved ${ageOf(draft.updatedAt, context.now)}, at step ${String(stepNumber(draft.step))} of ${String(STEPS.length)} (${STEP_NAMES[draft.step]})`,
     description,
-  });
+    message: banner?.text ?? '',
+    messageStyle: banner?.style ?? 'default',
+  };
+  return renderCard('intake-resume', data);
 }
 
 export function offerCard(text: string): AdaptiveCard {
   return renderCard('intake-offer', { quote: inert(text), description: text });
 }
 
-const NEXT_STEPS = 'Someone in IT will pick it up and I will tell you here when they do, and whenever anything changes. Type my requests to see where it stands.';
+const NEXT_STEPS = 'It waits for IT with status New. I will tell you here when anything changes; type my requests to see where it stands.';
 
-export function submittedCard(request: ServiceRequest, context: ViewContext, banner = ''): AdaptiveCard {
+export function submittedCard(request: ServiceRequest, context: ReviewContext, banner = ''): AdaptiveCard {
   const data: SubmittedCardData = {
     reference: request.reference,
     title: inert(request.answers.what.title),
@@ -248,7 +213,7 @@ export function submittedCard(request: ServiceRequest, context: ViewContext, ban
   return renderCard('request-submitted', data);
 }
 
-export function myRequestsCard(summaries: readonly RequestSummary[], context: ViewContext, note: string): AdaptiveCard {
+export function myRequestsCard(summaries: readonly RequestSummary[], context: ReviewContext, note: string): AdaptiveCard {
   const data: MyRequestsCardData = {
     heading: 'My requests',
     items: summaries.map((s) => ({
@@ -275,7 +240,7 @@ function describeEvent(event: RequestEvent, policy: Policy): string {
   }
 }
 
-export function requestDetailCard(request: ServiceRequest, events: readonly RequestEvent[], context: ViewContext, banner?: Banner, reasonError = ''): AdaptiveCard {
+export function requestDetailCard(request: ServiceRequest, events: readonly RequestEvent[], context: ReviewContext, banner?: Banner, reasonError = ''): AdaptiveCard {
   const history: HistoryEntry[] = events.map((e) => ({ when: formatDateTime(e.at, context.timeZone), text: describeEvent(e, context.policy) }));
   const data: RequestDetailCardData = {
     reference: request.reference,

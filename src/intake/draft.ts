@@ -1,6 +1,6 @@
 // A request in the making. Plain data and pure transitions; storage and Teams live elsewhere.
 
-import { ANSWER_STEPS, STEPS, type AnswerStep, type StepId } from './answers';
+import { STEPS, type AnswerStep, type StepId } from './answers';
 import type { StepInputs } from './fields';
 
 export interface Person {
@@ -78,10 +78,12 @@ export function goBack(draft: Draft, now: Date): Draft {
 
 export type Jump = { ok: true; draft: Draft } | { ok: false; reason: string };
 
-/** From the review to any answered step ("Change impact"). Only steps already answered can be reached. */
+/**
+ * From the review to any step ("Change impact"), or back to the review. Only a draft that reached the
+ * review has every step answered, so only such a draft may jump.
+ */
 export function goTo(draft: Draft, target: StepId, now: Date): Jump {
-  const reachable = target === 'review' ? draft.reachedReview : ANSWER_STEPS.slice(0, ANSWER_STEPS.indexOf(target) + 1).every((s) => s === target || draft.inputs[s] !== undefined);
-  if (!reachable) return { ok: false, reason: 'That step cannot be opened yet: please answer the steps before it first.' };
+  if (!draft.reachedReview) return { ok: false, reason: 'That step cannot be opened yet: please answer the steps before it first.' };
   return { ok: true, draft: change(draft, now, { step: target }) };
 }
 

@@ -2,11 +2,20 @@
 // values into answers. Card values are untrusted; every check here runs on the server whatever the card
 // already checked.
 
-import type { Limits } from '../cards/intakeData';
 import type { Level, Policy } from '../policy/policy';
+import { NOTE_LIMIT } from '../requests/request';
 import type { AnswerStep, Answers, ImpactAnswers, RiskAnswers, UrgencyAnswers, WhatAnswers } from './answers';
 
-export const LIMITS: Limits = { title: 100, description: 2000, branch: 80, shortText: 300, longText: 1000 };
+/** Field limits, so card templates and the server check the same numbers. */
+export interface Limits {
+  title: number;
+  description: number;
+  branch: number;
+  shortText: number;
+  longText: number;
+}
+
+export const LIMITS: Limits = { title: 100, description: 2000, branch: 80, shortText: 300, longText: NOTE_LIMIT };
 
 /** The input ids each step's card has. Anything else in card data is ignored. */
 export const STEP_FIELDS = {

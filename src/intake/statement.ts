@@ -43,7 +43,7 @@ export function businessImpact(answers: Answers, policy: Policy): string {
   if (urgency.stopped) {
     parts.push(urgency.workaround === undefined ? 'Work has stopped and there is no workaround.' : `Work has stopped; for now the workaround is: ${sentence(urgency.workaround)}`);
   } else {
-    parts.push('Nothing has stopped, but it gets in the way.');
+    parts.push(what.kind === 'incident' ? 'Nothing has stopped, but it gets in the way.' : 'Nothing has stopped meanwhile.');
   }
   if (urgency.deadline !== undefined) {
     parts.push(`It is needed by ${formatIsoDay(urgency.deadline)}${urgency.deadlineReason === undefined ? '.' : ` for ${sentence(urgency.deadlineReason)}`}`);

@@ -2,12 +2,10 @@ import { DEFAULT_CATALOGUE, type Service } from '../catalogue';
 
 /** How far something reaches (impact) or how pressing it is (urgency). */
 export type Level = 'low' | 'medium' | 'high';
-export const LEVELS: readonly Level[] = ['high', 'medium', 'low'];
 
 /** P1 to P4 come from the impact x urgency matrix; P5 Planning is outside it. */
 export type Priority = 'P1' | 'P2' | 'P3' | 'P4' | 'P5';
 export type MatrixPriority = Exclude<Priority, 'P5'>;
-export const PRIORITIES: readonly Priority[] = ['P1', 'P2', 'P3', 'P4', 'P5'];
 
 /**
  * A service-level target. Minutes and hours run on the wall clock; business hours and days count only
@@ -25,7 +23,6 @@ export interface ServiceLevel {
 }
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
-export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** Opening hours of one day, "HH:mm" in the library's time zone; null when closed. */
 export interface OpeningHours {

@@ -14,8 +14,6 @@ export interface Assessment {
   urgency: Level;
   /** Short plain phrases, in reading order. */
   reasons: string[];
-  /** "P2 High because: one branch, team or service affected, a workaround is in use" */
-  explanation: string;
 }
 
 const REACH: Record<Level, string> = {
@@ -84,7 +82,7 @@ function raiseCauses(answers: Answers, policy: Policy): string | undefined {
   const patrons = answers.impact.patrons;
   const causes: string[] = [];
   if (risks.length > 0) causes.push(`${listWords(risks)} risk${risks.length === 1 ? '' : 's'}`);
-  if (patrons !== undefined && patrons >= policy.manyPatrons) causes.push(`about ${patrons} patron${patrons === 1 ? '' : 's'} affected`);
+  if (patrons !== undefined && patrons >= policy.manyPatrons) causes.push(`about ${patrons.toLocaleString('en-GB')} patron${patrons === 1 ? '' : 's'} affected`);
   return causes.length === 0 ? undefined : causes.join(' and ');
 }
 
@@ -106,5 +104,5 @@ function explained(
   policy: Policy,
 ): Assessment {
   const label = priorityLabel(ranked.priority, policy);
-  return { ...ranked, label, reasons, explanation: `${label} because: ${reasons.join(', ')}` };
+  return { ...ranked, label, reasons };
 }

@@ -4,6 +4,7 @@ import type { ChannelSettingsStore } from '../storage/channelSettings';
 import type { ConversationReferenceStore } from '../storage/conversationReferences';
 import type { RequestStore } from '../storage/requests';
 import type { Policy } from '../policy/policy';
+import type { ReviewContext } from '../intake/review';
 
 /** What the Teams handlers need, injected once by the composition root. */
 export interface BotServices {
@@ -17,4 +18,9 @@ export interface BotServices {
   timeZone: string;
   clock: Clock;
   logger: Logger;
+}
+
+/** The policy, the library's time zone and the current time, as the intake and request views need them. */
+export function reviewContext(services: BotServices): ReviewContext {
+  return { policy: services.policy, timeZone: services.timeZone, now: services.clock.now() };
 }

@@ -72,7 +72,7 @@ describe('flow: Table storage failing during the intake', function () {
         if ('message' in answer) {
           // Teams leaves the pressed card as it was, with everything typed in it, and shows the message.
           assert.match(answer.message, /Not saved/);
-          assert.match(answer.message, /answers are still on the card/);
+          assert.match(answer.message, /anything you typed is still on the card/);
         } else {
           const text = textOf(answer.card);
           assert.match(text, /Not saved/);

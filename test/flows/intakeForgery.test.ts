@@ -172,7 +172,7 @@ describe('flow: forged, stale and repeated intake presses', () => {
 
     for (const [old, verb] of [[first, 'intake.next'], [review, 'intake.cancel'], [review, 'intake.back'], [review, 'intake.submit']] as const) {
       const answer = await refused(chat.tess, verb, actionOf(old, verb), /already submitted this request as REQ-0001/);
-      assert.match(textOf(answer), /Your request is with IT/);
+      assert.match(textOf(answer), /Your request is filed/);
     }
     assert.equal(await chat.store().getRequest(TEST_TENANT_ID, 2), undefined);
   });

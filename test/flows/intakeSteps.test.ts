@@ -132,7 +132,7 @@ describe('flow: the intake step by step', () => {
     card = await chat.tess.pressOn(first, 'intake.next', P2_ANSWERS.impact);
     const cancelled = await chat.tess.pressOn(card, 'intake.cancel');
     const text = textOf(cancelled);
-    assert.match(text, /Request cancelled/);
+    assert.match(text, /Draft discarded/);
     assert.match(text, /Nothing was sent to IT/);
 
     const draft = await chat.draftOf(card);
@@ -143,7 +143,7 @@ describe('flow: the intake step by step', () => {
 
     const before = await snapshot(chat.flow);
     const old = await chat.tess.pressOn(first, 'intake.next', P2_ANSWERS.impact);
-    assert.match(textOf(old), /cancelled this draft, so nothing was sent to IT/);
+    assert.match(textOf(old), /discarded this draft, so nothing was sent to IT/);
     assert.equal(await snapshot(chat.flow), before, 'an old card changes nothing');
 
     card = await chat.tess.say('new request');

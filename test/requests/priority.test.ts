@@ -142,7 +142,7 @@ describe('priority', () => {
       assert.equal(result.priority, 'P5');
       assert.equal(result.label, 'P5 Planning');
       assert.equal(result.urgency, 'low');
-      assert.equal(result.explanation, 'P5 Planning because: a planned request, nothing has stopped, needed by Tue 15 Dec 2026');
+      assert.equal(`${result.label} because: ${result.reasons.join(', ')}`, 'P5 Planning because: a planned request, nothing has stopped, needed by Tue 15 Dec 2026');
     });
 
     const notPlanning: [string, Over, string][] = [
@@ -183,11 +183,11 @@ describe('priority', () => {
 
   it('explains the priority in plain words, in reading order', () => {
     const result = assess(answers({ risks: { compliance: 'Privacy law' }, urgency: URGENCY.medium }), DEFAULT_POLICY, TODAY);
-    assert.equal(result.explanation, 'P2 High because: one branch, team or service affected, raised one level: compliance risk, a workaround is in use');
+    assert.equal(`${result.label} because: ${result.reasons.join(', ')}`, 'P2 High because: one branch, team or service affected, raised one level: compliance risk, a workaround is in use');
   });
 
   it('explains a low-impact request with a far deadline', () => {
     const result = assess(answers({ impact: { reach: 'low' }, urgency: { deadline: '2026-12-20' } }), DEFAULT_POLICY, TODAY);
-    assert.equal(result.explanation, 'P4 Low because: one person or workstation affected, nothing has stopped, the deadline is in 19 days (Sun 20 Dec 2026)');
+    assert.equal(`${result.label} because: ${result.reasons.join(', ')}`, 'P4 Low because: one person or workstation affected, nothing has stopped, the deadline is in 19 days (Sun 20 Dec 2026)');
   });
 });

@@ -36,9 +36,9 @@ export class Technician {
     return card;
   }
 
-  /** Presses a button: the answer is the card that replaces the pressed one. */
-  async press(verb: string, data: Record<string, unknown>): Promise<Card> {
-    const response = await this.flow.post(cardAction({ serviceUrl: this.flow.connector.url, from: this.user, verb, data }));
+  /** Presses a button: the answer is the card that replaces the pressed one. `messageId` names the card's message. */
+  async press(verb: string, data: Record<string, unknown>, messageId?: string): Promise<Card> {
+    const response = await this.flow.post(cardAction({ serviceUrl: this.flow.connector.url, from: this.user, verb, data, ...(messageId === undefined ? {} : { messageId }) }));
     assert.equal(response.status, 200, `invoke ${verb} answered ${String(response.status)}`);
     const body = response.body as InvokeBody;
     assert.equal(body.type, 'application/vnd.microsoft.card.adaptive', 'the card is replaced in place');

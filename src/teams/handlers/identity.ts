@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { tenantOf } from '../../server/activity';
 import type { Person } from '../../intake/draft';
 
 export const NOT_IDENTIFIED = 'I could not tell who you are from this message, so nothing was changed. Please try again from Teams.';
@@ -10,4 +11,12 @@ export function actorOf(context: TurnContext): Person | undefined {
   if (!aadObjectId) return undefined;
   const name = (from.name as string | undefined)?.trim();
   return { aadObjectId, name: name === undefined || name === '' ? 'Someone' : name.slice(0, 120) };
+}
+
+/** The person acting and their organisation (the partition their drafts and requests live in). */
+export function ownerOf(context: TurnContext): { tenantId: string; person: Person } | undefined {
+  const person = actorOf(context);
+  if (!person) return undefined;
+  // Teams always sends the tenant; the fallback keeps a tenant-less test client apart from real ones.
+  return { tenantId: tenantOf(context.activity) ?? 'no-tenant', person };
 }

@@ -2,60 +2,74 @@
 // Every press reads the draft, checks that the card is current, applies a pure transition and saves
 // with the draft's etag, so a double press or a stale card never changes anything twice.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { answersOf, offerCard, previewOf, resumeCard, stepCard, submittedCard, type Banner, type ViewContext } from '../../cards/intakeViews';
+import { offerCard, resumeCard, stepCard, submittedCard, type Banner } from '../../cards/intakeViews';
 import type { AdaptiveCard } from '../../cards/render';
 import { STEPS } from '../../intake/answers';
-import { answerStep, discard, goBack, goTo, isExpired, markSubmitted, newDraft, type DiscardReason, type Draft } from '../../intake/draft';
+import { answerStep, discard, goBack, goTo, isExpired, markSubmitted, newDraft, type DiscardReason, type Draft, type Person } from '../../intake/draft';
 import { checkStep, LIMITS, readInputs } from '../../intake/fields';
+import { answersOf, previewOf } from '../../intake/review';
 import { todayIn } from '../../lib/dates';
 import { isLiaisonError } from '../../lib/errors';
-import { referenceOf, seqOf, type RequestEvent, type ServiceRequest } from '../../requests/request';
-import { isConflict } from '../../storage/tables';
+import { newRequest, seqOf } from '../../requests/request';
 import type { Stored } from '../../storage/requests';
-import { tenantOf } from '../../server/activity';
+import { isConflict } from '../../storage/tables';
 import { cardResponse, noticeCard, noticeResponse, sendCard } from '../reply';
-import type { BotServices } from '../services';
+import { reviewContext, type BotServices } from '../services';
 import { turnLogger } from '../turnLogger';
-import { actorOf, NOT_IDENTIFIED } from './identity';
+import { NOT_IDENTIFIED, ownerOf } from './identity';
 
 const NOT_SAVED: Banner = { text: 'Not saved: Liaison could not reach its storage just now. Your answers are still here; press the button again in a moment.', style: 'attention' };
 const OUT_OF_DATE: Banner = { text: 'That card was out of date, so nothing changed. Here is your request as it is now.', style: 'warning' };
+const CHECK_FIELDS: Banner = { text: 'Please check the fields marked below.', style: 'attention' };
+const LOOK_AGAIN: Banner = { text: 'Something in this step needs another look before you can submit.', style: 'attention' };
 const DISCARDED: Record<DiscardReason, string> = {
-  cancelled: 'You cancelled this draft, so nothing was sent to IT. Type new request to start a new one.',
+  cancelled: 'You discarded this draft, so nothing was sent to IT. Type new request to start a new one.',
   expired: 'This draft was untouched for 14 days, so I discarded it. Nothing was sent to IT. Type new request to start again.',
   replaced: 'You started over, so I set this draft aside. Nothing was sent to IT. Type new request to continue the new one.',
 };
-const CHECK_FIELDS: Banner = { text: 'Please check the fields marked below.', style: 'attention' };
-
-export function viewContext(services: BotServices): ViewContext {
-  return { policy: services.policy, timeZone: services.timeZone, now: services.clock.now() };
-}
-
-/** Who is pressing, in which organisation: from the activity, never from card data. */
-function ownerOf(context: TurnContext): { tenantId: string; person: { aadObjectId: string; name: string } } | undefined {
-  const person = actorOf(context);
-  if (!person) return undefined;
-  return { tenantId: tenantOf(context.activity) ?? 'no-tenant', person };
-}
 
 const Description = z.string().max(LIMITS.description).optional().catch(undefined);
 
-/** "new request" typed, the offer card's button, or "Start over": continue an open draft or start one. */
+function descriptionIn(data: unknown): string | undefined {
+  const description = Description.parse(typeof data === 'object' && data !== null ? (data as Record<string, unknown>).description : undefined);
+  return description === undefined ? undefined : readInputs('what', { description }).description;
+}
+
+/**
+ * A draft id derived from what started it (the pressed card, or the typed message), so that a double
+ * press or a redelivered message finds the draft the first one made instead of making another.
+ */
+function draftIdFor(context: TurnContext, owner: Person): string {
+  const seed = context.activity.replyToId ?? context.activity.id ?? randomUUID();
+  const h = createHash('sha256').update(`${owner.aadObjectId}|${seed}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((parseInt(h.charAt(16), 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** "new request" typed, a start button, or "Start over": continue an open draft or start one. */
 export async function startIntake(context: TurnContext, services: BotServices, description?: string): Promise<AdaptiveCard> {
   const owner = ownerOf(context);
   if (!owner) return noticeCard('Request', NOT_IDENTIFIED);
-  const view = viewContext(services);
-  const text = description === undefined ? undefined : readInputs('what', { description }).description;
+  const view = reviewContext(services);
   const open = await services.requests.findOpenDraft(owner.tenantId, owner.person.aadObjectId);
-  if (open && !isExpired(open.value, view.now)) return resumeCard(open.value, view, text ?? '');
-  const draft = newDraft(owner.tenantId, randomUUID(), owner.person, view.now, text);
+  if (open && !isExpired(open.value, view.now)) return resumeCard(open.value, view, description ?? '');
+  const draftId = draftIdFor(context, owner.person);
   // An expired draft is discarded in the same transaction that creates the new one.
-  const created = await services.requests.createDraft(draft, open && { stored: open, now: discard(open.value, view.now, 'expired') });
-  turnLogger(context, services.logger).info({ draftId: draft.draftId }, 'request draft started');
-  return stepCard(created.value, view);
+  const replacing = open && { stored: open, now: discard(open.value, view.now, 'expired') };
+  try {
+    const created = await services.requests.createDraft(newDraft(owner.tenantId, draftId, owner.person, view.now, description), replacing);
+    turnLogger(context, services.logger).info({ draftId }, 'request draft started');
+    return stepCard(created.value, view);
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+  // The same press or message came twice: show what the first one started, if it is still open.
+  const first = await services.requests.getDraft(owner.tenantId, owner.person.aadObjectId, draftId);
+  if (first?.value.status === 'open') return stepCard(first.value, view);
+  const fresh = await services.requests.createDraft(newDraft(owner.tenantId, randomUUID(), owner.person, view.now, description));
+  return stepCard(fresh.value, view);
 }
 
 /** The typed command. */
@@ -73,7 +87,8 @@ const ActionData = z.object({
   rev: z.union([z.number().int().positive(), z.string().regex(/^\d{1,9}$/).transform(Number)]),
 });
 
-type Pressed = { ok: true; stored: Stored<Draft>; owner: NonNullable<ReturnType<typeof ownerOf>> } | { ok: false; response: AdaptiveCardInvokeResponse };
+type Owner = NonNullable<ReturnType<typeof ownerOf>>;
+type Pressed = { ok: true; stored: Stored<Draft>; owner: Owner } | { ok: false; response: AdaptiveCardInvokeResponse };
 
 /**
  * Reads the draft a card press refers to and decides whether the press may change it. A draft of
@@ -88,18 +103,18 @@ async function pressedDraft(context: TurnContext, data: unknown, services: BotSe
     return { ok: false, response: noticeResponse('That button is not active', 'This card did not come from a request draft I know. Type new request to start one.') };
   }
   const stored = await services.requests.getDraft(owner.tenantId, owner.person.aadObjectId, parsed.data.draftId);
-  const view = viewContext(services);
+  const view = reviewContext(services);
   if (!stored) return { ok: false, response: noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one, or my requests to see what you have sent.') };
   const draft = stored.value;
   if (draft.status === 'submitted' && draft.reference !== undefined) {
-    return { ok: false, response: await submittedResponse(draft.reference, owner.tenantId, services, view, `You have already submitted this request as ${draft.reference}.`) };
+    return { ok: false, response: await submittedResponse(draft.reference, owner.tenantId, services, `You have already submitted this request as ${draft.reference}.`) };
   }
   if (draft.status === 'discarded' || isExpired(draft, view.now)) {
     const because = draft.status === 'open' ? 'expired' : (draft.discardedBecause ?? 'cancelled');
     if (draft.status === 'open') await expire(context, stored, services);
     return { ok: false, response: noticeResponse('This draft is closed', DISCARDED[because]) };
   }
-  if (draft.rev !== parsed.data.rev) return { ok: false, response: cardResponse(stepCard(draft, view, OUT_OF_DATE)) };
+  if (draft.rev !== parsed.data.rev) return { ok: false, response: cardResponse(await currentCard(context, services, stored, OUT_OF_DATE)) };
   return { ok: true, stored, owner };
 }
 
@@ -112,9 +127,35 @@ async function expire(context: TurnContext, stored: Stored<Draft>, services: Bot
   }
 }
 
-async function submittedResponse(reference: string, tenantId: string, services: BotServices, view: ViewContext, banner: string): Promise<AdaptiveCardInvokeResponse> {
+async function submittedResponse(reference: string, tenantId: string, services: BotServices, banner: string): Promise<AdaptiveCardInvokeResponse> {
   const request = await services.requests.getRequest(tenantId, seqOf(reference) ?? 0);
-  return request ? cardResponse(submittedCard(request.value, view, banner)) : noticeResponse('Already submitted', banner);
+  return request ? cardResponse(submittedCard(request.value, reviewContext(services), banner)) : noticeResponse('Already submitted', banner);
+}
+
+/**
+ * The card for the draft as it is. A draft at the review whose answers no longer pass (a deadline went
+ * by, the catalogue changed) is moved back to that step first, so its Next works again.
+ */
+async function currentCard(context: TurnContext, services: BotServices, stored: Stored<Draft>, banner?: Banner): Promise<AdaptiveCard> {
+  const view = reviewContext(services);
+  const all = stored.value.step === 'review' ? answersOf(stored.value, view) : undefined;
+  if (all?.ok === false) {
+    const jump = goTo(stored.value, all.step, view.now);
+    if (jump.ok) {
+      try {
+        const moved = await services.requests.saveDraft(jump.draft, stored.etag);
+        return stepCard(moved.value, view, LOOK_AGAIN, { inputs: moved.value.inputs[all.step] ?? {}, errors: all.errors });
+      } catch (error) {
+        turnLogger(context, services.logger).warn({ err: error, draftId: stored.value.draftId }, 'could not move a draft back to the step that needs another look');
+      }
+    }
+  }
+  return stepCard(stored.value, view, banner);
+}
+
+/** After a conditional write failed: whether the draft now holds exactly what was being saved. */
+function alreadySaved(fresh: Draft | undefined, next: Draft): boolean {
+  return fresh !== undefined && fresh.rev === next.rev && fresh.step === next.step && fresh.status === next.status;
 }
 
 /**
@@ -122,14 +163,14 @@ async function submittedResponse(reference: string, tenantId: string, services: 
  * failure shows the card as it was pressed, answers kept, with "not saved".
  */
 async function saveAndShow(context: TurnContext, services: BotServices, stored: Stored<Draft>, next: Draft, unsaved: () => AdaptiveCard): Promise<AdaptiveCardInvokeResponse> {
-  const view = viewContext(services);
   try {
-    const saved = await services.requests.saveDraft(next, stored.etag);
-    return cardResponse(stepCard(saved.value, view));
+    return cardResponse(await currentCard(context, services, await services.requests.saveDraft(next, stored.etag)));
   } catch (error) {
     if (isConflict(error)) {
+      // A retry after a lost answer also ends here: if the draft holds this very change, it was saved.
       const fresh = await services.requests.getDraft(next.tenantId, next.owner.aadObjectId, next.draftId);
-      return fresh ? cardResponse(stepCard(fresh.value, view, OUT_OF_DATE)) : noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one.');
+      if (!fresh) return noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one.');
+      return cardResponse(await currentCard(context, services, fresh, alreadySaved(fresh.value, next) ? undefined : OUT_OF_DATE));
     }
     turnLogger(context, services.logger).error({ err: error, draftId: next.draftId }, 'could not save a request draft');
     return cardResponse(unsaved());
@@ -141,9 +182,9 @@ export async function nextStep(context: TurnContext, data: unknown, services: Bo
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
   const { stored } = pressed;
-  const view = viewContext(services);
+  const view = reviewContext(services);
   const step = stored.value.step;
-  if (step === 'review') return cardResponse(stepCard(stored.value, view, OUT_OF_DATE));
+  if (step === 'review') return cardResponse(await currentCard(context, services, stored, OUT_OF_DATE));
   const inputs = readInputs(step, data);
   const check = checkStep(step, inputs, { policy: services.policy, today: todayIn(services.timeZone, view.now) });
   if (!check.result.ok) return cardResponse(stepCard(stored.value, view, CHECK_FIELDS, { inputs, errors: check.result.errors }));
@@ -154,7 +195,7 @@ export async function previousStep(context: TurnContext, data: unknown, services
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
   const { stored } = pressed;
-  const view = viewContext(services);
+  const view = reviewContext(services);
   return saveAndShow(context, services, stored, goBack(stored.value, view.now), () => stepCard(stored.value, view, NOT_SAVED));
 }
 
@@ -165,7 +206,7 @@ export async function changeStep(context: TurnContext, data: unknown, services: 
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
   const { stored } = pressed;
-  const view = viewContext(services);
+  const view = reviewContext(services);
   const target = Target.safeParse(data);
   if (!target.success) return cardResponse(stepCard(stored.value, view, { text: 'That step does not exist. Here is your request as it is now.', style: 'warning' }));
   const jump = goTo(stored.value, target.data.target, view.now);
@@ -177,7 +218,7 @@ export async function changeStep(context: TurnContext, data: unknown, services: 
 export async function resumeIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
-  return cardResponse(stepCard(pressed.stored.value, viewContext(services)));
+  return cardResponse(await currentCard(context, services, pressed.stored));
 }
 
 /** "Start over" on the resume card: the old draft is discarded and a new one starts, in one transaction. */
@@ -185,78 +226,63 @@ export async function restartIntake(context: TurnContext, data: unknown, service
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
   const { stored, owner } = pressed;
-  const view = viewContext(services);
-  const description = Description.parse(typeof data === 'object' && data !== null ? (data as Record<string, unknown>).description : undefined);
-  const text = description === undefined ? undefined : readInputs('what', { description }).description;
-  const draft = newDraft(owner.tenantId, randomUUID(), owner.person, view.now, text);
+  const view = reviewContext(services);
+  const description = descriptionIn(data);
+  const draft = newDraft(owner.tenantId, draftIdFor(context, owner.person), owner.person, view.now, description);
   try {
     const created = await services.requests.createDraft(draft, { stored, now: discard(stored.value, view.now, 'replaced') });
     return cardResponse(stepCard(created.value, view));
   } catch (error) {
-    if (isConflict(error)) return cardResponse(stepCard(stored.value, view, OUT_OF_DATE));
+    if (isConflict(error)) return pressedAgain(context, data, services);
     turnLogger(context, services.logger).error({ err: error, draftId: stored.value.draftId }, 'could not start over a request draft');
-    return cardResponse(resumeCard(stored.value, view, text ?? ''));
+    return cardResponse(resumeCard(stored.value, view, description ?? '', NOT_SAVED));
   }
 }
 
 /** "Start a request with this" on the offer card, or any start button. */
 export async function startFromCard(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
-  const description = Description.parse(typeof data === 'object' && data !== null ? (data as Record<string, unknown>).description : undefined);
-  return cardResponse(await startIntake(context, services, description));
+  return cardResponse(await startIntake(context, services, descriptionIn(data)));
 }
 
+/** "Discard draft": nothing goes to IT. */
 export async function cancelIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
   const { stored } = pressed;
-  const view = viewContext(services);
+  const view = reviewContext(services);
+  const next = discard(stored.value, view.now, 'cancelled');
   try {
-    await services.requests.saveDraft(discard(stored.value, view.now, 'cancelled'), stored.etag);
+    await services.requests.saveDraft(next, stored.etag);
   } catch (error) {
-    if (isConflict(error)) return pressedAgain(context, data, services);
-    turnLogger(context, services.logger).error({ err: error, draftId: stored.value.draftId }, 'could not discard a request draft');
-    return cardResponse(stepCard(stored.value, view, NOT_SAVED));
+    if (!isConflict(error)) {
+      turnLogger(context, services.logger).error({ err: error, draftId: stored.value.draftId }, 'could not discard a request draft');
+      return cardResponse(stepCard(stored.value, view, NOT_SAVED));
+    }
+    const fresh = await services.requests.getDraft(next.tenantId, next.owner.aadObjectId, next.draftId);
+    if (!alreadySaved(fresh?.value, next)) return pressedAgain(context, data, services);
   }
-  return noticeResponse('Request cancelled', 'Nothing was sent to IT. Type new request whenever you want to start again.');
+  return noticeResponse('Draft discarded', 'Nothing was sent to IT. Type new request whenever you want to start again.');
 }
 
 /** After a lost race, answer as if the press came now. */
 async function pressedAgain(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const pressed = await pressedDraft(context, data, services);
-  return pressed.ok ? cardResponse(stepCard(pressed.stored.value, viewContext(services), OUT_OF_DATE)) : pressed.response;
+  return pressed.ok ? cardResponse(await currentCard(context, services, pressed.stored, OUT_OF_DATE)) : pressed.response;
 }
 
 /** Submit on the review card: the request is numbered and stored, once, however often it is pressed. */
 export async function submitIntake(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const pressed = await pressedDraft(context, data, services);
   if (!pressed.ok) return pressed.response;
-  const { stored, owner } = pressed;
-  const view = viewContext(services);
-  if (stored.value.step !== 'review') return cardResponse(stepCard(stored.value, view, OUT_OF_DATE));
+  const { stored } = pressed;
+  const view = reviewContext(services);
+  if (stored.value.step !== 'review') return cardResponse(await currentCard(context, services, stored, OUT_OF_DATE));
   const all = answersOf(stored.value, view);
-  if (!all.ok) return cardResponse(stepCard(stored.value, view));
+  if (!all.ok) return cardResponse(await currentCard(context, services, stored));
   const preview = previewOf(all.answers, view);
-
-  const build = (seq: number): { request: ServiceRequest; event: RequestEvent; draft: Draft } => {
-    const reference = referenceOf(seq);
-    const request: ServiceRequest = {
-      tenantId: owner.tenantId,
-      seq,
-      reference,
-      requester: owner.person,
-      answers: preview.answers,
-      assessment: preview.assessment,
-      statement: preview.statement,
-      status: 'New',
-      createdAt: view.now,
-      updatedAt: view.now,
-      responseBy: preview.responseBy,
-      resolveBy: preview.resolveBy,
-      eventCount: 1,
-      draftId: stored.value.draftId,
-    };
-    const event: RequestEvent = { seq, n: 1, at: view.now, actor: owner.person, kind: 'submitted', priority: preview.assessment.priority };
-    return { request, event, draft: markSubmitted(stored.value, reference, view.now) };
+  const build = (seq: number): ReturnType<typeof newRequest> & { draft: Draft } => {
+    const made = newRequest(stored.value, preview, seq, view.now);
+    return { ...made, draft: markSubmitted(stored.value, made.request.reference, view.now) };
   };
 
   let outcome;
@@ -277,6 +303,6 @@ export async function submitIntake(context: TurnContext, data: unknown, services
     case 'already':
       return cardResponse(submittedCard(outcome.request, view, `You have already submitted this request as ${outcome.request.reference}.`));
     case 'changed':
-      return outcome.draft ? cardResponse(stepCard(outcome.draft.value, view, OUT_OF_DATE)) : noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one.');
+      return outcome.draft ? cardResponse(await currentCard(context, services, outcome.draft, OUT_OF_DATE)) : noticeResponse('Draft not found', 'I cannot find that request draft. Type new request to start one.');
   }
 }

@@ -4,25 +4,21 @@ import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { myRequestsCard, requestDetailCard, type Banner } from '../../cards/intakeViews';
 import type { AdaptiveCard } from '../../cards/render';
-import { cleanText, LIMITS } from '../../intake/fields';
-import { cancelByRequester, OPEN_STATUSES, seqOf } from '../../requests/request';
-import { tenantOf } from '../../server/activity';
+import { cleanText } from '../../intake/fields';
+import { cancelByRequester, isListed, seqOf, type RequestEvent, type ServiceRequest } from '../../requests/request';
 import { isConflict } from '../../storage/tables';
 import { cardResponse, noticeCard, noticeResponse, sendCard } from '../reply';
-import type { BotServices } from '../services';
+import { reviewContext, type BotServices } from '../services';
 import { turnLogger } from '../turnLogger';
-import { viewContext } from './intake';
-import { actorOf, NOT_IDENTIFIED } from './identity';
+import { NOT_IDENTIFIED, ownerOf } from './identity';
 
 const LIST_LIMIT = 15;
-const RECENT_MS = 30 * 24 * 60 * 60 * 1000;
 
 async function myRequests(context: TurnContext, services: BotServices): Promise<AdaptiveCard> {
-  const actor = actorOf(context);
-  if (!actor) return noticeCard('My requests', NOT_IDENTIFIED);
-  const view = viewContext(services);
-  const since = view.now.getTime() - RECENT_MS;
-  const summaries = await services.requests.listMine(tenantOf(context.activity) ?? 'no-tenant', actor.aadObjectId, LIST_LIMIT, (s) => OPEN_STATUSES.includes(s.status) || s.updatedAt.getTime() >= since);
+  const owner = ownerOf(context);
+  if (!owner) return noticeCard('My requests', NOT_IDENTIFIED);
+  const view = reviewContext(services);
+  const summaries = await services.requests.listMine(owner.tenantId, owner.person.aadObjectId, LIST_LIMIT, (s) => isListed(s, view.now));
   const note =
     summaries.length === 0
       ? 'You have no open requests, and none closed in the last 30 days. Type new request to ask IT for something.'
@@ -39,56 +35,67 @@ export async function listFromCard(context: TurnContext, _data: unknown, service
 }
 
 const ReferenceData = z.object({ reference: z.string().max(20) });
+const NOT_YOURS = 'I cannot find that request among yours. Type my requests to see the ones you made.';
 
 /** Loads the request a card names, for its requester only. */
 async function requestFor(context: TurnContext, data: unknown, services: BotServices) {
-  const actor = actorOf(context);
-  if (!actor) return { ok: false as const, response: noticeResponse('Request', NOT_IDENTIFIED) };
+  const owner = ownerOf(context);
+  if (!owner) return { ok: false as const, response: noticeResponse('Request', NOT_IDENTIFIED) };
   const parsed = ReferenceData.safeParse(data);
   const seq = parsed.success ? seqOf(parsed.data.reference) : undefined;
-  const tenantId = tenantOf(context.activity) ?? 'no-tenant';
-  const stored = seq === undefined ? undefined : await services.requests.getRequest(tenantId, seq);
-  if (stored?.value.requester.aadObjectId !== actor.aadObjectId) {
+  const stored = seq === undefined ? undefined : await services.requests.getRequest(owner.tenantId, seq);
+  if (stored?.value.requester.aadObjectId !== owner.person.aadObjectId) {
     if (stored) turnLogger(context, services.logger).info({ reference: stored.value.reference }, 'refused to show a request to someone who did not make it');
-    return { ok: false as const, response: noticeResponse('Request not found', 'I cannot find that request among yours. Type my requests to see the ones you made.') };
+    return { ok: false as const, response: noticeResponse('Request not found', NOT_YOURS) };
   }
-  return { ok: true as const, actor, stored, tenantId };
+  return { ok: true as const, owner, stored };
 }
 
 async function detail(services: BotServices, tenantId: string, seq: number, banner?: Banner, reasonError?: string): Promise<AdaptiveCardInvokeResponse> {
   const stored = await services.requests.getRequest(tenantId, seq);
-  if (!stored) return noticeResponse('Request not found', 'I cannot find that request. Type my requests to see yours.');
+  if (!stored) return noticeResponse('Request not found', NOT_YOURS);
   const events = await services.requests.events(tenantId, seq);
-  return cardResponse(requestDetailCard(stored.value, events, viewContext(services), banner, reasonError));
+  return cardResponse(requestDetailCard(stored.value, events, reviewContext(services), banner, reasonError));
 }
 
 export async function showRequest(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const found = await requestFor(context, data, services);
   if (!found.ok) return found.response;
-  return detail(services, found.tenantId, found.stored.value.seq);
+  return detail(services, found.owner.tenantId, found.stored.value.seq);
 }
 
-/** "Cancel the request" with a reason, by the requester, while the request is open. */
+/** "Yes, cancel it" with a reason, by the requester, while the request is open. */
 export async function cancelRequest(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
   const found = await requestFor(context, data, services);
   if (!found.ok) return found.response;
-  const { actor, stored, tenantId } = found;
+  const { owner, stored } = found;
+  const { tenantId } = owner;
   const seq = stored.value.seq;
-  const reason = readReason(data);
-  if (reason === undefined) return detail(services, tenantId, seq, undefined, 'Please say in a few words why you are cancelling it.');
-  if (reason.length > LIMITS.longText) return detail(services, tenantId, seq, undefined, `The reason can be at most ${String(LIMITS.longText)} characters.`);
-
-  const change = cancelByRequester(stored.value, actor, reason, services.clock.now());
-  if (!change.ok) return detail(services, tenantId, seq, { text: change.reason, style: 'warning' });
+  const change = cancelByRequester(stored.value, owner.person, readReason(data), services.clock.now());
+  if (!change.ok) {
+    // A missing or long reason belongs next to the reason box; anything else (already closed) on top.
+    return change.field === 'reason' ? detail(services, tenantId, seq, undefined, change.reason) : detail(services, tenantId, seq, { text: change.reason, style: 'warning' });
+  }
+  const cancelled = { text: `${stored.value.reference} is cancelled.`, style: 'good' } as const;
   try {
     await services.requests.changeRequest(change.request, stored.etag, change.event);
   } catch (error) {
-    if (isConflict(error)) return detail(services, tenantId, seq, { text: 'This request changed meanwhile, so nothing was cancelled. Here it is as it is now.', style: 'warning' });
-    turnLogger(context, services.logger).error({ err: error, reference: stored.value.reference }, 'could not cancel a request');
-    return detail(services, tenantId, seq, { text: 'Not cancelled: Liaison could not reach its storage just now. Please try again in a moment.', style: 'attention' });
+    if (!isConflict(error)) {
+      turnLogger(context, services.logger).error({ err: error, reference: stored.value.reference }, 'could not cancel a request');
+      return detail(services, tenantId, seq, { text: 'Not cancelled: Liaison could not reach its storage just now. Please try again in a moment.', style: 'attention' });
+    }
+    // A retry after a lost answer also ends here: the change may be the one already stored.
+    const fresh = await services.requests.getRequest(tenantId, seq);
+    if (!fresh || !isThisChange(fresh.value, change.event)) {
+      return detail(services, tenantId, seq, { text: 'This request changed meanwhile, so nothing was cancelled. Here it is as it is now.', style: 'warning' });
+    }
   }
   turnLogger(context, services.logger).info({ reference: stored.value.reference }, 'request cancelled by its requester');
-  return detail(services, tenantId, seq, { text: `${stored.value.reference} is cancelled.`, style: 'good' });
+  return detail(services, tenantId, seq, cancelled);
+}
+
+function isThisChange(request: Pick<ServiceRequest, 'status' | 'eventCount'>, event: RequestEvent): boolean {
+  return request.status === 'Cancelled' && request.eventCount === event.n;
 }
 
 function readReason(data: unknown): string | undefined {
