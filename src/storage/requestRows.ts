@@ -1,0 +1,222 @@
+// The rows of the Requests table and how domain values map to them (see requests.ts for the layout).
+
+import { odata } from '@azure/data-tables';
+import type { Answers, StepId } from '../intake/answers';
+import type { DiscardReason, Draft, DraftStatus, Person } from '../intake/draft';
+import type { Priority } from '../policy/policy';
+import type { Assessment } from '../requests/priority';
+import type { EventKind, RequestEvent, RequestStatus, ServiceRequest } from '../requests/request';
+import type { RequestSummary } from './requests';
+import { tableKey } from './tables';
+
+const INVERT = 99_999_999;
+export const pad = (n: number, width: number): string => String(n).padStart(width, '0');
+
+export const draftKey = (ownerId: string, draftId: string): string => `draft|${tableKey(ownerId)}|${tableKey(draftId)}`;
+export const requestKey = (seq: number): string => `req|${pad(seq, 8)}`;
+const eventKey = (seq: number, n: number): string => `event|${pad(seq, 8)}|${pad(n, 4)}`;
+const mineKey = (ownerId: string, seq: number): string => `mine|${tableKey(ownerId)}|${pad(INVERT - seq, 8)}`;
+
+/** Row keys from `prefix` up to the next printable character after it. */
+export function prefixFilter(partitionKey: string, prefix: string): string {
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
+}
+
+export type DraftEntity = {
+  partitionKey: string;
+  rowKey: string;
+  draftId: string;
+  ownerId: string;
+  ownerName: string;
+  rev: number;
+  step: string;
+  inputs: string;
+  reachedReview: boolean;
+  status: string;
+  reference?: string;
+  discardedBecause?: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type RequestEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  reference: string;
+  requesterId: string;
+  requesterName: string;
+  answers: string;
+  assessment: string;
+  statement: string;
+  status: string;
+  priority: string;
+  createdAt: Date;
+  updatedAt: Date;
+  responseBy: Date;
+  resolveBy: Date;
+  eventCount: number;
+  draftId: string;
+};
+
+export type EventEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  n: number;
+  at: Date;
+  actorId: string;
+  actorName: string;
+  kind: string;
+  note?: string;
+  priority?: string;
+};
+
+export type SummaryEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  reference: string;
+  title: string;
+  priority: string;
+  status: string;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type CounterEntity = {
+  partitionKey: string;
+  rowKey: string;
+  last: number;
+};
+
+export function draftEntity(d: Draft): DraftEntity {
+  return {
+    partitionKey: tableKey(d.tenantId),
+    rowKey: draftKey(d.owner.aadObjectId, d.draftId),
+    draftId: d.draftId,
+    ownerId: d.owner.aadObjectId,
+    ownerName: d.owner.name,
+    rev: d.rev,
+    step: d.step,
+    inputs: JSON.stringify(d.inputs),
+    reachedReview: d.reachedReview,
+    status: d.status,
+    ...(d.reference === undefined ? {} : { reference: d.reference }),
+    ...(d.discardedBecause === undefined ? {} : { discardedBecause: d.discardedBecause }),
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+export function toDraft(tenantId: string, e: DraftEntity): Draft {
+  return {
+    tenantId,
+    draftId: e.draftId,
+    owner: { aadObjectId: e.ownerId, name: e.ownerName },
+    rev: e.rev,
+    step: e.step as StepId,
+    inputs: JSON.parse(e.inputs) as Draft['inputs'],
+    reachedReview: e.reachedReview,
+    status: e.status as DraftStatus,
+    ...(e.reference === undefined ? {} : { reference: e.reference }),
+    ...(e.discardedBecause === undefined ? {} : { discardedBecause: e.discardedBecause as DiscardReason }),
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+  };
+}
+
+export function requestEntity(r: ServiceRequest): RequestEntity {
+  return {
+    partitionKey: tableKey(r.tenantId),
+    rowKey: requestKey(r.seq),
+    seq: r.seq,
+    reference: r.reference,
+    requesterId: r.requester.aadObjectId,
+    requesterName: r.requester.name,
+    answers: JSON.stringify(r.answers),
+    assessment: JSON.stringify(r.assessment),
+    statement: r.statement,
+    status: r.status,
+    priority: r.assessment.priority,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    responseBy: r.responseBy,
+    resolveBy: r.resolveBy,
+    eventCount: r.eventCount,
+    draftId: r.draftId,
+  };
+}
+
+export function toRequest(tenantId: string, e: RequestEntity): ServiceRequest {
+  return {
+    tenantId,
+    seq: e.seq,
+    reference: e.reference,
+    requester: { aadObjectId: e.requesterId, name: e.requesterName },
+    answers: JSON.parse(e.answers) as Answers,
+    assessment: JSON.parse(e.assessment) as Assessment,
+    statement: e.statement,
+    status: e.status as RequestStatus,
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+    responseBy: new Date(e.responseBy),
+    resolveBy: new Date(e.resolveBy),
+    eventCount: e.eventCount,
+    draftId: e.draftId,
+  };
+}
+
+export function eventEntity(tenantId: string, e: RequestEvent): EventEntity {
+  return {
+    partitionKey: tableKey(tenantId),
+    rowKey: eventKey(e.seq, e.n),
+    seq: e.seq,
+    n: e.n,
+    at: e.at,
+    actorId: e.actor.aadObjectId,
+    actorName: e.actor.name,
+    kind: e.kind,
+    ...(e.note === undefined ? {} : { note: e.note }),
+    ...(e.priority === undefined ? {} : { priority: e.priority }),
+  };
+}
+
+export function toEvent(e: EventEntity): RequestEvent {
+  const actor: Person = { aadObjectId: e.actorId, name: e.actorName };
+  return {
+    seq: e.seq,
+    n: e.n,
+    at: new Date(e.at),
+    actor,
+    kind: e.kind as EventKind,
+    ...(e.note === undefined ? {} : { note: e.note }),
+    ...(e.priority === undefined ? {} : { priority: e.priority as Priority }),
+  };
+}
+
+export function summaryEntity(r: ServiceRequest): SummaryEntity {
+  return {
+    partitionKey: tableKey(r.tenantId),
+    rowKey: mineKey(r.requester.aadObjectId, r.seq),
+    seq: r.seq,
+    reference: r.reference,
+    title: r.answers.what.title,
+    priority: r.assessment.priority,
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+export function toSummary(e: SummaryEntity): RequestSummary {
+  return {
+    seq: e.seq,
+    reference: e.reference,
+    title: e.title,
+    priority: e.priority as Priority,
+    status: e.status as RequestStatus,
+    createdAt: new Date(e.createdAt),
+    updatedAt: new Date(e.updatedAt),
+  };
+}
