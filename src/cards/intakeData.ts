@@ -120,7 +120,7 @@ export interface ReviewCardData extends StepCardBase {
   /** The business-impact statement, plain language. */
   statement: string;
   priority: PriorityView;
-  /** "First response by Tue 1 Dec, 10:30; resolved by Wed 2 Dec, 12:00 (if you submit now)" */
+  /** "If you submit now: first response by Tue 1 Dec 2026, 10:30; resolved by Wed 2 Dec 2026, 12:00." */
   dueText: string;
   changeSteps: ChangeStep[];
 }
@@ -180,7 +180,7 @@ export interface MyRequestsCardData {
 }
 
 export interface HistoryEntry {
-  /** "Tue 1 Dec, 10:30" */
+  /** "Tue 1 Dec 2026, 10:30" */
   when: string;
   /** "Priya Natarajan submitted the request (P2 High)." */
   text: string;

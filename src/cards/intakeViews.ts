@@ -14,15 +14,20 @@ import type { RequestSummary } from '../storage/requests';
 import type {
   Fact,
   HistoryEntry,
+  ImpactCardData,
   MessageStyle,
   MyRequestsCardData,
+  OfferCardData,
   PriorityColor,
   PriorityView,
   RequestDetailCardData,
   ResumeCardData,
   ReviewCardData,
+  RisksCardData,
   StepCardBase,
   SubmittedCardData,
+  UrgencyCardData,
+  WhatCardData,
 } from './intakeData';
 import { inert, renderCard, type AdaptiveCard } from './render';
 
@@ -120,7 +125,7 @@ export function stepCard(draft: Draft, context: ReviewContext, banner?: Banner, 
         startedAt: v('startedAt'),
         today,
         errors: { kind: e('kind'), service: e('service'), branch: e('branch'), title: e('title'), description: e('description'), startedOn: e('startedOn'), startedAt: e('startedAt') },
-      });
+      } satisfies WhatCardData);
     case 'impact':
       return renderCard('intake-impact', {
         ...base(draft, banner),
@@ -129,7 +134,7 @@ export function stepCard(draft: Draft, context: ReviewContext, banner?: Banner, 
         patrons: v('patrons'),
         staff: v('staff'),
         errors: { reach: e('reach'), patrons: e('patrons'), staff: e('staff') },
-      });
+      } satisfies ImpactCardData);
     case 'urgency':
       return renderCard('intake-urgency', {
         ...base(draft, banner),
@@ -141,7 +146,7 @@ export function stepCard(draft: Draft, context: ReviewContext, banner?: Banner, 
         deadlineReason: v('deadlineReason'),
         today,
         errors: { stopped: e('stopped'), hasWorkaround: e('hasWorkaround'), workaround: e('workaround'), deadline: e('deadline'), deadlineReason: e('deadlineReason') },
-      });
+      } satisfies UrgencyCardData);
     case 'risks':
       return renderCard('intake-risks', {
         ...base(draft, banner),
@@ -155,7 +160,7 @@ export function stepCard(draft: Draft, context: ReviewContext, banner?: Banner, 
         serviceQuality: v('serviceQuality'),
         staffHours: v('staffHours'),
         errors: { financialHow: e('financialHow'), complianceHow: e('complianceHow'), reputationHow: e('reputationHow'), serviceQuality: e('serviceQuality'), staffHours: e('staffHours') },
-      });
+      } satisfies RisksCardData);
   }
 }
 
@@ -195,7 +200,7 @@ export function resumeCard(draft: Draft, context: ReviewContext, description: st
 }
 
 export function offerCard(text: string): AdaptiveCard {
-  return renderCard('intake-offer', { quote: inert(text), description: text });
+  return renderCard('intake-offer', { quote: inert(text), description: text } satisfies OfferCardData);
 }
 
 const NEXT_STEPS = 'It waits for IT with status New. I will tell you here when anything changes; type my requests to see where it stands.';
