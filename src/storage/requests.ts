@@ -65,7 +65,7 @@ export interface RequestStore {
    * Creates a draft. `replacing` is saved in the same transaction (an older draft, now discarded), if it
    * did not change since it was read; a conflict is thrown otherwise.
    */
-  createDraft(draft: Draft, replacing?: { stored: Stored<Draft>; now: Draft }): Promise<Stored<Draft>>;
+  createDraft(draft: Draft, replacing?: { stored: Stored<Draft>; now: Draft }): Promise<void>;
   /** Saves a changed draft if nobody changed it since `etag` was read; throws a conflict otherwise. */
   saveDraft(draft: Draft, etag: string): Promise<Stored<Draft>>;
   /**
@@ -123,19 +123,16 @@ export function tableRequests(table: TableClient): RequestStore {
     },
 
     async createDraft(draft, replacing) {
+      // Its next press reads it (and its etag) again, so nothing is read back here.
       const entity = draftEntity(draft);
       if (!replacing) {
-        const created = await table.createEntity(entity);
-        return { value: draft, etag: created.etag ?? '' };
+        await table.createEntity(entity);
+        return;
       }
       await table.submitTransaction([
         ['update', asEntity(draftEntity(replacing.now)), 'Replace', { etag: replacing.stored.etag }],
         ['create', asEntity(entity)],
       ]);
-      // A transaction answers without per-entity etags: read the new draft's back only when needed.
-      const fresh = await store.getDraft(draft.tenantId, draft.owner.aadObjectId, draft.draftId);
-      if (!fresh) throw new Error('The draft just created could not be read back');
-      return fresh;
     },
 
     async saveDraft(draft, etag) {

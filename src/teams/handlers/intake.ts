@@ -59,17 +59,19 @@ export async function startIntake(context: TurnContext, services: BotServices, d
   // An expired draft is discarded in the same transaction that creates the new one.
   const replacing = open && { stored: open, now: discard(open.value, view.now, 'expired') };
   try {
-    const created = await services.requests.createDraft(newDraft(owner.tenantId, draftId, owner.person, view.now, description), replacing);
+    const draft = newDraft(owner.tenantId, draftId, owner.person, view.now, description);
+    await services.requests.createDraft(draft, replacing);
     turnLogger(context, services.logger).info({ draftId }, 'request draft started');
-    return stepCard(created.value, view);
+    return stepCard(draft, view);
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
   // The same press or message came twice: show what the first one started, if it is still open.
   const first = await services.requests.getDraft(owner.tenantId, owner.person.aadObjectId, draftId);
   if (first?.value.status === 'open') return stepCard(first.value, view);
-  const fresh = await services.requests.createDraft(newDraft(owner.tenantId, randomUUID(), owner.person, view.now, description));
-  return stepCard(fresh.value, view);
+  const fresh = newDraft(owner.tenantId, randomUUID(), owner.person, view.now, description);
+  await services.requests.createDraft(fresh);
+  return stepCard(fresh, view);
 }
 
 /** The typed command. */
@@ -230,8 +232,8 @@ export async function restartIntake(context: TurnContext, data: unknown, service
   const description = descriptionIn(data);
   const draft = newDraft(owner.tenantId, draftIdFor(context, owner.person), owner.person, view.now, description);
   try {
-    const created = await services.requests.createDraft(draft, { stored, now: discard(stored.value, view.now, 'replaced') });
-    return cardResponse(stepCard(created.value, view));
+    await services.requests.createDraft(draft, { stored, now: discard(stored.value, view.now, 'replaced') });
+    return cardResponse(stepCard(draft, view));
   } catch (error) {
     if (isConflict(error)) return pressedAgain(context, data, services);
     turnLogger(context, services.logger).error({ err: error, draftId: stored.value.draftId }, 'could not start over a request draft');
