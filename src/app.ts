@@ -1,6 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'restify';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, teamsGetChannelId, type TurnContext } from 'botbuilder';
+import { Routes } from './jobs/routing';
+import { Sweeper } from './jobs/sweeper';
+import { createDelivery } from './outbox/deliver';
+import { OutboxWorker } from './outbox/worker';
+import { paceKeyOf, tableOutbox } from './storage/outbox';
+import { Roster } from './teams/roster';
 import type { Config } from './config';
 import { systemClock, type Clock } from './lib/clock';
 import type { Logger } from './lib/logger';
@@ -10,12 +16,12 @@ import { tableConversationReferences } from './storage/conversationReferences';
 import { tableRequests } from './storage/requests';
 import { DEFAULT_POLICY } from './policy/policy';
 import type { Tables } from './storage/tables';
-import { botAppId, botAuthentication, LiaisonAdapter, type AuthEndpoints } from './teams/adapter';
+import { botAppId, botAuthentication, deliveryAuthentication, LiaisonAdapter, type AuthEndpoints } from './teams/adapter';
 import { LiaisonBot } from './teams/bot';
 import { ReferenceRefresher } from './teams/references';
 import { messageResponse } from './teams/reply';
 import { adapterSender, type ProactiveSender } from './teams/sender';
-import type { BotServices } from './teams/services';
+import { reviewContext, type BotServices } from './teams/services';
 import { attachTurnLogger } from './teams/turnLogger';
 
 export interface AppDeps {
@@ -25,12 +31,18 @@ export interface AppDeps {
   clock?: Clock;
   /** Replaces Microsoft's authentication endpoints (tests use a loopback OpenID server). */
   authEndpoints?: AuthEndpoints;
+  /** Whether listen() starts the outbox and the sweeper (default true; tests may drive them by hand). */
+  background?: boolean;
+  /** How often the outbox looks for work when nothing woke it, and how long its first retry waits. */
+  outbox?: { pollMs?: number; retryBaseMs?: number };
 }
 
 export interface App {
   server: Server;
   sender: ProactiveSender;
   services: BotServices;
+  outbox: OutboxWorker;
+  sweeper: Sweeper;
   /** Starts listening; resolves with the base URL. */
   listen(port: number, host?: string): Promise<string>;
   /** Stops accepting connections and waits (up to `graceMs`) for turns in flight. */
@@ -43,16 +55,33 @@ const STORAGE_PING_MS = 2_000;
 export function createApp(deps: AppDeps): App {
   const { config, tables, logger } = deps;
   const clock = deps.clock ?? systemClock;
+  const channelSettings = tableChannelSettings(tables.client('ChannelSettings'));
+  // Proactive deliveries go through an adapter without the SDK's own retries: the outbox retries.
+  const sender = adapterSender(new CloudAdapter(deliveryAuthentication(config.bot, deps.authEndpoints)), botAppId(config.bot), config.allowedServiceHosts);
+  const kick = (tenantId: string): void => {
+    worker.kick(tenantId);
+  };
   const services: BotServices = {
     references: tableConversationReferences(tables.client('ConversationReferences')),
-    channelSettings: tableChannelSettings(tables.client('ChannelSettings')),
+    channelSettings,
     requests: tableRequests(tables.client('Requests')),
     policy: config.policy ?? DEFAULT_POLICY,
     admins: config.admins,
     timeZone: config.timeZone,
     clock,
     logger,
+    roster: new Roster(sender, clock),
+    routes: new Routes(channelSettings, clock),
+    outbox: { kick },
+    waiting: { post: (tenantId) => sweeper.routeWaiting(tenantId) },
   };
+
+  // The organisations with work in the background: those allowed, and those with a registered channel.
+  const tenants = async (): Promise<string[]> => [...new Set([...config.allowedTenants, ...(await channelSettings.tenants())])];
+  const outbox = tableOutbox(tables.client('Requests'));
+  const delivery = createDelivery({ sender, references: services.references, requests: services.requests, outbox, roster: services.roster, view: () => reviewContext(services), admins: config.admins, logger });
+  const worker = new OutboxWorker({ outbox, ...delivery, tenants, clock, logger, ...deps.outbox });
+  const sweeper = new Sweeper({ requests: services.requests, routes: services.routes, policy: services.policy, tenants, changed: kick, clock, logger });
 
   const auth = botAuthentication(config.bot, deps.authEndpoints);
   const adapter = new LiaisonAdapter(auth);
@@ -66,6 +95,7 @@ export function createApp(deps: AppDeps): App {
       run: (result, activity, logic) => adapter.runTurn(result, activity, logic),
       logic: async (context) => {
         attachTurnLogger(context, logger);
+        countTurnSends(context, worker);
         // Side by side: the reference write never delays the answer (and never fails the turn).
         await Promise.all([references.refresh(context), bot.run(context)]);
       },
@@ -79,12 +109,18 @@ export function createApp(deps: AppDeps): App {
   return {
     server,
     services,
-    sender: adapterSender(adapter, botAppId(config.bot), config.allowedServiceHosts),
+    sender,
+    outbox: worker,
+    sweeper,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => {
           const address: AddressInfo = server.address();
+          if (deps.background !== false) {
+            worker.start();
+            sweeper.start();
+          }
           resolve(`http://${host ?? '127.0.0.1'}:${address.port}`);
         });
       }),
@@ -94,10 +130,25 @@ export function createApp(deps: AppDeps): App {
       });
       const drained = await inFlight.drained(graceMs);
       if (!drained) logger.warn({ inFlight: inFlight.size }, 'stopped with turns still in flight');
+      // Then the background work: the deliveries in hand finish, the rest waits in the outbox.
+      await Promise.all([worker.stop(graceMs), sweeper.stop()]);
       (server.server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       await closed;
     },
   };
+}
+
+/** Messages a turn sends count against the conversation's limits, which the outbox paces by. */
+function countTurnSends(context: TurnContext, worker: OutboxWorker): void {
+  const { activity } = context;
+  const channelId = teamsGetChannelId(activity);
+  const aadObjectId = activity.from.aadObjectId?.toLowerCase();
+  const pace = channelId !== null ? paceKeyOf({ kind: 'channel', channelId }) : aadObjectId !== undefined && activity.conversation.conversationType === 'personal' ? paceKeyOf({ kind: 'user', aadObjectId }) : undefined;
+  if (pace === undefined) return;
+  context.onSendActivities(async (_context, activities, next) => {
+    for (const sent of activities) if (sent.type !== ActivityTypes.InvokeResponse) worker.countSent(pace);
+    return next();
+  });
 }
 
 const SORRY = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a minute.';

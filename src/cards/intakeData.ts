@@ -3,6 +3,8 @@
 
 import type { StepId } from '../intake/answers';
 import type { Limits } from '../intake/fields';
+import type { StateNote } from '../requests/describe';
+import type { RequestActionData, RequesterActionFlags } from './requestData';
 
 export type MessageStyle = 'default' | 'good' | 'attention' | 'warning';
 /** Adaptive Card colours used for the priority badge. */
@@ -186,19 +188,23 @@ export interface HistoryEntry {
   text: string;
 }
 
-/** cards/request-detail.json */
+/** cards/request-detail.json: the requester's own full view of one request. */
 export interface RequestDetailCardData {
+  action: RequestActionData;
   reference: string;
   title: string;
-  status: string;
+  /** "Status: In progress · Megan Bowen is on it" */
+  statusLine: string;
   priority: PriorityView;
   facts: Fact[];
   statement: string;
+  /** The open question, what it waits for while on hold, the resolution: whichever are set. */
+  notes: StateNote[];
   history: HistoryEntry[];
-  canCancel: boolean;
+  can: RequesterActionFlags;
   limits: Limits;
   message: string;
   messageStyle: MessageStyle;
-  /** Error next to the cancel reason field ('' for none). */
-  reasonError: string;
+  /** A problem with the reason or note just sent ('' for none). */
+  fieldError: string;
 }

@@ -7,6 +7,8 @@ import { answersOf, previewOf, type ReviewContext } from '../intake/review';
 import { serviceName } from '../intake/statement';
 import { ageOf, formatDateTime, formatIsoDay, todayIn } from '../lib/dates';
 import type { Policy, Priority } from '../policy/policy';
+import { describeEvent, describeStatus, stateNotes, tellable } from '../requests/describe';
+import { requesterActionsFor, type RequesterActionKind } from '../requests/lifecycle';
 import { priorityLabel, type Assessment } from '../requests/priority';
 import { isOpen, type RequestEvent, type ServiceRequest } from '../requests/request';
 import { describeServiceLevel } from '../sla/serviceLevels';
@@ -203,7 +205,13 @@ export function offerCard(text: string): AdaptiveCard {
   return renderCard('intake-offer', { quote: inert(text), description: text } satisfies OfferCardData);
 }
 
-const NEXT_STEPS = 'It waits for IT with status New. I will tell you here when anything changes; type my requests to see where it stands.';
+/** What happens next: posted to IT's channel, or waiting until IT connects one. */
+function nextSteps(request: ServiceRequest): string {
+  if (!request.route) {
+    return 'IT has not connected Liaison to a channel yet, so your request is saved and waits here with status New. It goes to IT as soon as they do, and I will tell you. Type my requests to see where it stands.';
+  }
+  return `It is with IT in their channel ${inert(request.route.channelName)}, with status New. I will tell you here when anything changes; type my requests to see where it stands.`;
+}
 
 export function submittedCard(request: ServiceRequest, context: ReviewContext, banner = ''): AdaptiveCard {
   const data: SubmittedCardData = {
@@ -212,7 +220,7 @@ export function submittedCard(request: ServiceRequest, context: ReviewContext, b
     priority: priorityView(request.assessment, context.policy),
     responseBy: formatDateTime(request.responseBy, context.timeZone),
     resolveBy: formatDateTime(request.resolveBy, context.timeZone),
-    nextSteps: NEXT_STEPS,
+    nextSteps: nextSteps(request),
     message: banner,
   };
   return renderCard('request-submitted', data);
@@ -235,22 +243,23 @@ export function myRequestsCard(summaries: readonly RequestSummary[], context: Re
   return renderCard('my-requests', data);
 }
 
-function describeEvent(event: RequestEvent, policy: Policy): string {
-  const who = inert(event.actor.name);
-  switch (event.kind) {
-    case 'submitted':
-      return `${who} submitted the request${event.priority === undefined ? '' : ` (${priorityLabel(event.priority, policy)})`}.`;
-    case 'cancelled':
-      return `${who} cancelled the request${event.note === undefined ? '.' : `: ${inert(event.note)}`}`;
-  }
+/** One flag per action a card can offer: true when the request's state allows it now. */
+export function actionFlags<K extends string>(all: readonly K[], allowed: readonly string[]): Record<K, boolean> {
+  return Object.fromEntries(all.map((kind) => [kind, allowed.includes(kind)])) as Record<K, boolean>;
 }
 
-export function requestDetailCard(request: ServiceRequest, events: readonly RequestEvent[], context: ReviewContext, banner?: Banner, reasonError = ''): AdaptiveCard {
-  const history: HistoryEntry[] = events.map((e) => ({ when: formatDateTime(e.at, context.timeZone), text: describeEvent(e, context.policy) }));
+const REQUESTER_ACTIONS: readonly RequesterActionKind[] = ['cancel', 'reply', 'confirm', 'reopen'];
+
+export function requestDetailCard(request: ServiceRequest, events: readonly RequestEvent[], context: ReviewContext, banner?: Banner, fieldError = ''): AdaptiveCard {
+  const history: HistoryEntry[] = events.map((e) => ({
+    when: formatDateTime(e.at, context.timeZone),
+    text: describeEvent(tellable(e), context.policy, inert),
+  }));
   const data: RequestDetailCardData = {
+    action: { reference: request.reference, rev: request.eventCount },
     reference: request.reference,
     title: inert(request.answers.what.title),
-    status: request.status,
+    statusLine: describeStatus(request, context.timeZone, inert),
     priority: priorityView(request.assessment, context.policy),
     facts: [
       ...requestFacts(request.answers, request.assessment, context.policy),
@@ -263,12 +272,13 @@ export function requestDetailCard(request: ServiceRequest, events: readonly Requ
         : []),
     ],
     statement: inert(request.statement),
+    notes: stateNotes(request, inert),
     history,
-    canCancel: isOpen(request),
+    can: actionFlags(REQUESTER_ACTIONS, requesterActionsFor(request)),
     limits: LIMITS,
     message: banner?.text ?? '',
     messageStyle: banner?.style ?? 'default',
-    reasonError,
+    fieldError,
   };
   return renderCard('request-detail', data);
 }

@@ -136,6 +136,7 @@ const PolicyFile = settings(
     priorityNames: PriorityNames.optional(),
     manyPatrons: wholeNumber('a whole number of patrons, 1 or more').min(1).optional(),
     deadlineNearDays: wholeNumber('a whole number of days from 0 to 60').min(0).max(60).optional(),
+    autoCloseDays: wholeNumber('a whole number of days from 1 to 90').min(1).max(90).optional(),
     wording: Wording.optional(),
     serviceLevels: ServiceLevels.optional(),
     openingHours: OpeningHours.optional(),
@@ -158,6 +159,7 @@ function merge(file: z.output<typeof PolicyFile>): Policy {
     priorityNames: { ...base.priorityNames, ...file.priorityNames },
     manyPatrons: file.manyPatrons ?? base.manyPatrons,
     deadlineNearDays: file.deadlineNearDays ?? base.deadlineNearDays,
+    autoCloseDays: file.autoCloseDays ?? base.autoCloseDays,
     wording: {
       impact: { ...base.wording.impact, ...file.wording?.impact },
       urgency: { ...base.wording.urgency, ...file.wording?.urgency },

@@ -48,6 +48,8 @@ export interface Policy {
   manyPatrons: number;
   /** A deadline within this many days makes a request at least medium urgency. */
   deadlineNearDays: number;
+  /** A resolved request closes by itself after this many days unless its requester reopens it. */
+  autoCloseDays: number;
   wording: Wording;
   serviceLevels: Record<Priority, ServiceLevel>;
   openingHours: Record<Weekday, OpeningHours | null>;
@@ -68,6 +70,7 @@ export const DEFAULT_POLICY: Policy = {
   priorityNames: { P1: 'Critical', P2: 'High', P3: 'Moderate', P4: 'Low', P5: 'Planning' },
   manyPatrons: 100,
   deadlineNearDays: 3,
+  autoCloseDays: 7,
   wording: {
     impact: {
       high: 'The whole library: every branch, or all patrons',

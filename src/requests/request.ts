@@ -29,9 +29,51 @@ export interface ServiceRequest {
   eventCount: number;
   /** The draft it came from, so a repeated submit finds it. */
   draftId: string;
+  /** The IT channel it was posted to; none while IT has no channel connected to Liaison. */
+  route?: Route;
+  /** The IT staff member working on it. */
+  assignee?: Person;
+  /** Why it is on hold (set only while On hold). */
+  hold?: Hold;
+  /** The latest question IT asked the requester, until answered. */
+  question?: string;
+  /** The resolution note (set while Resolved or Closed after a resolution). */
+  resolution?: string;
+  /** When a resolved request closes by itself unless the requester reopens it. */
+  closesAt?: Date;
+  /** The reference of the request this one duplicates, when cancelled as a duplicate. */
+  duplicateOf?: string;
 }
 
-export type EventKind = 'submitted' | 'cancelled';
+/** A team channel that receives IT requests. */
+export interface Route {
+  teamId: string;
+  channelId: string;
+  channelName: string;
+}
+
+export type HoldReason = 'requester' | 'vendor' | 'change';
+
+export interface Hold {
+  reason: HoldReason;
+  note: string;
+}
+
+export type EventKind =
+  | 'submitted'
+  | 'cancelled'
+  | 'routed'
+  | 'taken'
+  | 'assigned'
+  | 'asked'
+  | 'replied'
+  | 'held'
+  | 'resumed'
+  | 'resolved'
+  | 'confirmed'
+  | 'reopened'
+  | 'closed'
+  | 'duplicate';
 
 export interface RequestEvent {
   seq: number;
@@ -44,6 +86,12 @@ export interface RequestEvent {
   note?: string;
   /** Priority at the time, for "submitted (P2 High)". */
   priority?: Priority;
+  /** Who the request was assigned to (assigned, taken). */
+  assignee?: Person;
+  /** What it waits for (held, asked). */
+  holdReason?: HoldReason;
+  /** The channel it went to (routed), or the request it duplicates (duplicate). */
+  target?: string;
 }
 
 export function referenceOf(seq: number): string {
@@ -69,24 +117,11 @@ export function isListed(request: Pick<ServiceRequest, 'status' | 'updatedAt'>, 
   return isOpen(request) || now.getTime() - request.updatedAt.getTime() <= RECENT_MS;
 }
 
-/** A refused change says why; `field` names the input the reason is about, if any. */
-export type Transition = { ok: true; request: ServiceRequest; event: RequestEvent } | { ok: false; reason: string; field?: 'reason' };
-
-/** Longest reason or note a person can give with a change. */
+/** Longest reason, note, question or reply a person can give with a change. */
 export const NOTE_LIMIT = 1000;
 
-/** The requester withdraws an open request, with a reason. */
-export function cancelByRequester(request: ServiceRequest, actor: Person, reason: string | undefined, at: Date): Transition {
-  if (reason === undefined || reason === '') return { ok: false, reason: 'Please say in a few words why you are cancelling it.', field: 'reason' };
-  if (reason.length > NOTE_LIMIT) return { ok: false, reason: `The reason can be at most ${String(NOTE_LIMIT)} characters.`, field: 'reason' };
-  if (actor.aadObjectId !== request.requester.aadObjectId) return { ok: false, reason: 'Only the person who made a request can cancel it.' };
-  if (!isOpen(request)) return { ok: false, reason: `${request.reference} is already ${request.status.toLowerCase()}, so it cannot be cancelled.` };
-  const event: RequestEvent = { seq: request.seq, n: request.eventCount + 1, at, actor, kind: 'cancelled', note: reason };
-  return { ok: true, request: { ...request, status: 'Cancelled', updatedAt: at, eventCount: event.n }, event };
-}
-
 /** The request a reviewed draft becomes when submitted as number `seq`, with its first event. */
-export function newRequest(draft: Draft, preview: Preview, seq: number, at: Date): { request: ServiceRequest; event: RequestEvent } {
+export function newRequest(draft: Draft, preview: Preview, seq: number, at: Date, route?: Route): { request: ServiceRequest; event: RequestEvent } {
   const request: ServiceRequest = {
     tenantId: draft.tenantId,
     seq,
@@ -102,7 +137,16 @@ export function newRequest(draft: Draft, preview: Preview, seq: number, at: Date
     resolveBy: preview.resolveBy,
     eventCount: 1,
     draftId: draft.draftId,
+    ...(route === undefined ? {} : { route }),
   };
-  const event: RequestEvent = { seq, n: 1, at, actor: draft.owner, kind: 'submitted', priority: preview.assessment.priority };
+  const event: RequestEvent = {
+    seq,
+    n: 1,
+    at,
+    actor: draft.owner,
+    kind: 'submitted',
+    priority: preview.assessment.priority,
+    ...(route === undefined ? {} : { target: route.channelName }),
+  };
   return { request, event };
 }

@@ -2,6 +2,8 @@ import type { Service } from '../catalogue';
 
 /** What a team channel is registered for. `services` empty means every service. */
 export interface ChannelRegistration {
+  /** The organisation; requests of a tenant go only to its own channels. */
+  tenantId: string;
   teamId: string;
   channelId: string;
   channelName: string;
@@ -51,4 +53,13 @@ export function describeRegistration(r: RegistrationChoice, catalogue: readonly 
 function joinNames(names: readonly string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
+/**
+ * The channel a request about `service` goes to: one registered for that service, else one taking every
+ * service. Several candidates: the one registered first, so that routing does not change by itself.
+ */
+export function routeFor(service: string, registrations: readonly ChannelRegistration[]): ChannelRegistration | undefined {
+  const it = registrations.filter((r) => r.itRequests).sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.channelId.localeCompare(b.channelId));
+  return it.find((r) => r.services.includes(service)) ?? it.find((r) => r.services.length === 0);
 }

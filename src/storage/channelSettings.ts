@@ -1,4 +1,4 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { ChannelRegistration } from '../setup/registration';
 import { isNotFound, tableKey } from './tables';
 
@@ -7,11 +7,17 @@ export interface ChannelSettingsStore {
   get(teamId: string, channelId: string): Promise<ChannelRegistration | undefined>;
   listForTeam(teamId: string): Promise<ChannelRegistration[]>;
   save(registration: ChannelRegistration): Promise<void>;
+  /** Every channel of the organisation that receives IT requests. */
+  itChannels(tenantId: string): Promise<ChannelRegistration[]>;
+  /** The organisations with a registered channel (the ones whose outbox and schedules need work). */
+  tenants(): Promise<string[]>;
 }
 
 interface RegistrationEntity {
   partitionKey: string;
   rowKey: string;
+  /** Missing on rows saved before routing existed: saving the setup again adds it. */
+  tenantId?: string;
   teamId: string;
   channelId: string;
   channelName: string;
@@ -25,6 +31,7 @@ interface RegistrationEntity {
 
 function toRegistration(e: RegistrationEntity): ChannelRegistration {
   return {
+    tenantId: e.tenantId ?? '',
     teamId: e.teamId,
     channelId: e.channelId,
     channelName: e.channelName,
@@ -54,11 +61,25 @@ export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
       }
       return found.sort((a, b) => a.channelName.localeCompare(b.channelName));
     },
+    async itChannels(tenantId) {
+      const found: ChannelRegistration[] = [];
+      const filter = odata`tenantId eq ${tenantId} and itRequests eq true`;
+      for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { filter } })) found.push(toRegistration(entity));
+      return found;
+    },
+    async tenants() {
+      const found = new Set<string>();
+      for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { select: ['tenantId'] } })) {
+        if (entity.tenantId) found.add(entity.tenantId);
+      }
+      return [...found];
+    },
     async save(r) {
       // Settings are replaced whole; saving the same choice twice changes nothing.
       const entity: RegistrationEntity = {
         partitionKey: tableKey(r.teamId),
         rowKey: tableKey(r.channelId),
+        tenantId: r.tenantId,
         teamId: r.teamId,
         channelId: r.channelId,
         channelName: r.channelName,

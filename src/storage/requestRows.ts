@@ -5,7 +5,7 @@ import type { Answers, StepId } from '../intake/answers';
 import type { DiscardReason, Draft, DraftStatus, Person } from '../intake/draft';
 import type { Priority } from '../policy/policy';
 import type { Assessment } from '../requests/priority';
-import type { EventKind, RequestEvent, RequestStatus, ServiceRequest } from '../requests/request';
+import type { EventKind, Hold, HoldReason, RequestEvent, RequestStatus, Route, ServiceRequest } from '../requests/request';
 import type { RequestSummary } from './requests';
 import { tableKey } from './tables';
 
@@ -14,8 +14,14 @@ export const pad = (n: number, width: number): string => String(n).padStart(widt
 
 export const draftKey = (ownerId: string, draftId: string): string => `draft|${tableKey(ownerId)}|${tableKey(draftId)}`;
 export const requestKey = (seq: number): string => `req|${pad(seq, 8)}`;
-const eventKey = (seq: number, n: number): string => `event|${pad(seq, 8)}|${pad(n, 4)}`;
+export const eventKey = (seq: number, n: number): string => `event|${pad(seq, 8)}|${pad(n, 4)}`;
 const mineKey = (ownerId: string, seq: number): string => `mine|${tableKey(ownerId)}|${pad(INVERT - seq, 8)}`;
+/** Where a request's card was posted; next to the request so that one range query reads both. */
+export const cardKey = (seq: number): string => `${requestKey(seq)}|card`;
+/** Requests waiting for an IT channel to be connected. */
+export const waitingKey = (seq: number): string => `waiting|${pad(seq, 8)}`;
+/** Resolved requests by the time they close by themselves. */
+export const closingKey = (closesAt: Date, seq: number): string => `closing|${pad(closesAt.getTime(), 13)}|${pad(seq, 8)}`;
 
 /** Row keys from `prefix` up to the next printable character after it. */
 export function prefixFilter(partitionKey: string, prefix: string): string {
@@ -57,6 +63,16 @@ export type RequestEntity = {
   resolveBy: Date;
   eventCount: number;
   draftId: string;
+  /** JSON of the Route, when posted to an IT channel. */
+  route?: string;
+  assigneeId?: string;
+  assigneeName?: string;
+  /** JSON of the Hold, while on hold. */
+  hold?: string;
+  question?: string;
+  resolution?: string;
+  closesAt?: Date;
+  duplicateOf?: string;
 };
 
 export type EventEntity = {
@@ -70,6 +86,10 @@ export type EventEntity = {
   kind: string;
   note?: string;
   priority?: string;
+  assigneeId?: string;
+  assigneeName?: string;
+  holdReason?: string;
+  target?: string;
 };
 
 export type SummaryEntity = {
@@ -82,6 +102,25 @@ export type SummaryEntity = {
   status: string;
   createdAt: Date;
   updatedAt: Date;
+};
+
+/** The request card's message in its IT channel thread. */
+export type CardEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  /** The thread: `<channelId>;messageid=<activityId>`. */
+  conversationId: string;
+  activityId: string;
+  channelId: string;
+  postedAt: Date;
+};
+
+/** An index row: a request waiting for a channel, or a resolved one waiting to close. */
+export type IndexEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
 };
 
 export type CounterEntity = {
@@ -145,6 +184,13 @@ export function requestEntity(r: ServiceRequest): RequestEntity {
     resolveBy: r.resolveBy,
     eventCount: r.eventCount,
     draftId: r.draftId,
+    ...(r.route === undefined ? {} : { route: JSON.stringify(r.route) }),
+    ...(r.assignee === undefined ? {} : { assigneeId: r.assignee.aadObjectId, assigneeName: r.assignee.name }),
+    ...(r.hold === undefined ? {} : { hold: JSON.stringify(r.hold) }),
+    ...(r.question === undefined ? {} : { question: r.question }),
+    ...(r.resolution === undefined ? {} : { resolution: r.resolution }),
+    ...(r.closesAt === undefined ? {} : { closesAt: r.closesAt }),
+    ...(r.duplicateOf === undefined ? {} : { duplicateOf: r.duplicateOf }),
   };
 }
 
@@ -164,6 +210,13 @@ export function toRequest(tenantId: string, e: RequestEntity): ServiceRequest {
     resolveBy: new Date(e.resolveBy),
     eventCount: e.eventCount,
     draftId: e.draftId,
+    ...(e.route === undefined ? {} : { route: JSON.parse(e.route) as Route }),
+    ...(e.assigneeId === undefined ? {} : { assignee: { aadObjectId: e.assigneeId, name: e.assigneeName ?? '' } }),
+    ...(e.hold === undefined ? {} : { hold: JSON.parse(e.hold) as Hold }),
+    ...(e.question === undefined ? {} : { question: e.question }),
+    ...(e.resolution === undefined ? {} : { resolution: e.resolution }),
+    ...(e.closesAt === undefined ? {} : { closesAt: new Date(e.closesAt) }),
+    ...(e.duplicateOf === undefined ? {} : { duplicateOf: e.duplicateOf }),
   };
 }
 
@@ -179,6 +232,9 @@ export function eventEntity(tenantId: string, e: RequestEvent): EventEntity {
     kind: e.kind,
     ...(e.note === undefined ? {} : { note: e.note }),
     ...(e.priority === undefined ? {} : { priority: e.priority }),
+    ...(e.assignee === undefined ? {} : { assigneeId: e.assignee.aadObjectId, assigneeName: e.assignee.name }),
+    ...(e.holdReason === undefined ? {} : { holdReason: e.holdReason }),
+    ...(e.target === undefined ? {} : { target: e.target }),
   };
 }
 
@@ -192,6 +248,9 @@ export function toEvent(e: EventEntity): RequestEvent {
     kind: e.kind as EventKind,
     ...(e.note === undefined ? {} : { note: e.note }),
     ...(e.priority === undefined ? {} : { priority: e.priority as Priority }),
+    ...(e.assigneeId === undefined ? {} : { assignee: { aadObjectId: e.assigneeId, name: e.assigneeName ?? '' } }),
+    ...(e.holdReason === undefined ? {} : { holdReason: e.holdReason as HoldReason }),
+    ...(e.target === undefined ? {} : { target: e.target }),
   };
 }
 

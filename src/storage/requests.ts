@@ -12,10 +12,16 @@ import { odata, type TableClient, type TableEntity, type TransactionAction } fro
 import type { Draft } from '../intake/draft';
 import type { Priority } from '../policy/policy';
 import { seqOf, type RequestEvent, type RequestStatus, type ServiceRequest } from '../requests/request';
+import { notificationsFor } from '../requests/notifications';
+import { isOpen } from '../requests/request';
+import { outboxEntities, type PostedCard } from './outbox';
 import {
+  cardKey,
+  closingKey,
   draftEntity,
   draftKey,
   eventEntity,
+  eventKey,
   pad,
   prefixFilter,
   requestEntity,
@@ -25,9 +31,12 @@ import {
   toEvent,
   toRequest,
   toSummary,
+  waitingKey,
   type CounterEntity,
   type DraftEntity,
   type EventEntity,
+  type CardEntity,
+  type IndexEntity,
   type RequestEntity,
   type SummaryEntity,
 } from './requestRows';
@@ -74,9 +83,21 @@ export interface RequestStore {
    */
   submit(draft: Stored<Draft>, build: (seq: number) => { request: ServiceRequest; event: RequestEvent; draft: Draft }): Promise<SubmitOutcome>;
   getRequest(tenantId: string, seq: number): Promise<Stored<ServiceRequest> | undefined>;
-  /** Applies a state change with its event, if the request did not change since it was read. */
-  changeRequest(request: ServiceRequest, etag: string, event: RequestEvent): Promise<void>;
+  /** The request and where its card was posted, in one read. */
+  getWithCard(tenantId: string, seq: number): Promise<{ stored: Stored<ServiceRequest>; card?: PostedCard } | undefined>;
+  /**
+   * Applies a state change with its event, the index rows it moves and the notifications it causes, in
+   * one transaction, if the request did not change since `before` was read; throws a conflict otherwise.
+   */
+  changeRequest(before: Stored<ServiceRequest>, after: ServiceRequest, event: RequestEvent): Promise<void>;
   events(tenantId: string, seq: number): Promise<RequestEvent[]>;
+  event(tenantId: string, seq: number, n: number): Promise<RequestEvent | undefined>;
+  /** Requests waiting for an IT channel, oldest first (a hint: check the request). */
+  waiting(tenantId: string, limit: number): Promise<IndexRow[]>;
+  /** Resolved requests whose time to close by themselves has come, oldest first (a hint: check the request). */
+  closingDue(tenantId: string, now: Date, limit: number): Promise<IndexRow[]>;
+  /** Removes an index row that no longer applies. */
+  dropIndex(tenantId: string, rowKey: string): Promise<void>;
   /** The requester's requests, newest first, as many as `keep` accepts up to `limit`. */
   listMine(tenantId: string, ownerId: string, limit: number, keep: (summary: RequestSummary) => boolean): Promise<RequestSummary[]>;
 }
@@ -104,6 +125,37 @@ async function getOrUndefined<T extends object>(table: TableClient, partitionKey
 
 // Entity types are plain object types, which the SDK's transaction actions accept as records.
 const asEntity = <T extends { partitionKey: string; rowKey: string }>(value: T): TableEntity<T> => value;
+
+/** Sorts after every request number, so that a range of closing rows ends at a time. */
+const INDEX_END = 99_999_999;
+
+export interface IndexRow {
+  seq: number;
+  rowKey: string;
+}
+
+async function readIndex(table: TableClient, filter: string, limit: number): Promise<IndexRow[]> {
+  const found: IndexRow[] = [];
+  for await (const entity of table.listEntities<IndexEntity>({ queryOptions: { filter } })) {
+    found.push({ seq: entity.seq, rowKey: entity.rowKey });
+    if (found.length >= limit) break;
+  }
+  return found;
+}
+
+/**
+ * The index rows a change adds: waiting for a channel, or resolved and waiting to close. Index rows are
+ * hints: the sweeps that read them check the request itself and remove rows that no longer apply, so a
+ * change never fails over an index row.
+ */
+function indexRows(after: ServiceRequest): TransactionAction[] {
+  const partitionKey = tableKey(after.tenantId);
+  const row = (rowKey: string): TableEntity<IndexEntity> => ({ partitionKey, rowKey, seq: after.seq });
+  const actions: TransactionAction[] = [];
+  if (after.route === undefined && isOpen(after)) actions.push(['upsert', row(waitingKey(after.seq)), 'Replace']);
+  if (after.status === 'Resolved' && after.closesAt) actions.push(['upsert', row(closingKey(after.closesAt, after.seq)), 'Replace']);
+  return actions;
+}
 
 export function tableRequests(table: TableClient): RequestStore {
   const store: RequestStore = {
@@ -155,6 +207,8 @@ export function tableRequests(table: TableClient): RequestStore {
           ['create', asEntity(requestEntity(request))],
           ['create', asEntity(eventEntity(tenantId, event))],
           ['create', asEntity(summaryEntity(request))],
+          ...indexRows(request),
+          ...outboxEntities(tenantId, event, notificationsFor(undefined, request, event), request.route?.channelId).map((row): TransactionAction => ['create', asEntity(row)]),
         ];
         try {
           await table.submitTransaction(actions);
@@ -180,13 +234,51 @@ export function tableRequests(table: TableClient): RequestStore {
       return found && { value: toRequest(tenantId, found.value), etag: found.etag };
     },
 
-    async changeRequest(request, etag, event) {
+    async getWithCard(tenantId, seq) {
+      const filter = odata`PartitionKey eq ${tableKey(tenantId)} and RowKey ge ${requestKey(seq)} and RowKey le ${cardKey(seq)}`;
+      let stored: Stored<ServiceRequest> | undefined;
+      let card: PostedCard | undefined;
+      for await (const entity of table.listEntities<RequestEntity | CardEntity>({ queryOptions: { filter } })) {
+        if (entity.rowKey === requestKey(seq)) stored = { value: toRequest(tenantId, entity as RequestEntity), etag: entity.etag };
+        else if (entity.rowKey === cardKey(seq)) {
+          const c = entity as CardEntity;
+          card = { conversationId: c.conversationId, activityId: c.activityId, channelId: c.channelId, postedAt: new Date(c.postedAt) };
+        }
+      }
+      return stored && { stored, ...(card === undefined ? {} : { card }) };
+    },
+
+    async changeRequest(before, after, event) {
       await table.submitTransaction([
-        ['update', asEntity(requestEntity(request)), 'Replace', { etag }],
-        ['create', asEntity(eventEntity(request.tenantId, event))],
-        // The index row follows the request, whose etag already guards the change.
-        ['update', asEntity(summaryEntity(request)), 'Replace'],
+        ['update', asEntity(requestEntity(after)), 'Replace', { etag: before.etag }],
+        ['create', asEntity(eventEntity(after.tenantId, event))],
+        // The index rows follow the request, whose etag already guards the change.
+        ['update', asEntity(summaryEntity(after)), 'Replace'],
+        ...indexRows(after),
+        ...outboxEntities(after.tenantId, event, notificationsFor(before.value, after, event), after.route?.channelId).map((row): TransactionAction => ['create', asEntity(row)]),
       ]);
+    },
+
+    async event(tenantId, seq, n) {
+      const found = await getOrUndefined<EventEntity>(table, tableKey(tenantId), eventKey(seq, n));
+      return found && toEvent(found.value);
+    },
+
+    async dropIndex(tenantId, rowKey) {
+      try {
+        await table.deleteEntity(tableKey(tenantId), rowKey);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
+
+    async waiting(tenantId, limit) {
+      return readIndex(table, prefixFilter(tableKey(tenantId), 'waiting|'), limit);
+    },
+
+    async closingDue(tenantId, now, limit) {
+      const filter = odata`PartitionKey eq ${tableKey(tenantId)} and RowKey ge ${'closing|'} and RowKey lt ${closingKey(now, INDEX_END)}`;
+      return readIndex(table, filter, limit);
     },
 
     async events(tenantId, seq) {

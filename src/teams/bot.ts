@@ -21,14 +21,15 @@ import {
   submitIntake,
 } from './handlers/intake';
 import { welcomePerson, welcomeTeam } from './handlers/onboarding';
-import { cancelRequest, listFromCard, showMyRequests, showRequest } from './handlers/requests';
+import { itAction } from './handlers/itActions';
+import { listFromCard, requesterAction, showMyRequests, showRequest } from './handlers/requests';
 import { saveSetup, showSetup, showStatus } from './handlers/setup';
-import { cardResponse, noticeResponse } from './reply';
+import { cardResponse, noticeResponse, type MessageInvokeResponse } from './reply';
 import type { BotServices } from './services';
 import { turnLogger } from './turnLogger';
 
 type MessageRoute = (context: TurnContext, services: BotServices, scope: Scope) => Promise<void>;
-type CardRoute = (context: TurnContext, data: unknown, services: BotServices) => Promise<AdaptiveCardInvokeResponse>;
+type CardRoute = (context: TurnContext, data: unknown, services: BotServices) => Promise<AdaptiveCardInvokeResponse | MessageInvokeResponse>;
 
 /** Requests are personal: in a channel, say where to make them. */
 function personalOnly(route: (context: TurnContext, services: BotServices) => Promise<void>): MessageRoute {
@@ -60,7 +61,17 @@ const CARD_ROUTES: ReadonlyMap<string, CardRoute> = new Map<string, CardRoute>([
   ['intake.submit', submitIntake],
   ['requests.list', listFromCard],
   ['requests.show', showRequest],
-  ['requests.cancel', cancelRequest],
+  ['requests.cancel', requesterAction('cancel')],
+  ['requests.reply', requesterAction('reply')],
+  ['requests.confirm', requesterAction('confirm')],
+  ['requests.reopen', requesterAction('reopen')],
+  ['it.take', itAction('take')],
+  ['it.assign', itAction('assign')],
+  ['it.ask', itAction('ask')],
+  ['it.hold', itAction('hold')],
+  ['it.resume', itAction('resume')],
+  ['it.resolve', itAction('resolve')],
+  ['it.duplicate', itAction('duplicate')],
   ['help.show', (context, _data, services) => Promise.resolve(cardResponse(helpCard(scopeOf(context.activity), services)))],
 ]);
 
@@ -116,6 +127,8 @@ export class LiaisonBot extends TeamsActivityHandler {
       turnLogger(context, this.services.logger).info({ verb: verb.slice(0, 64) }, 'unknown card action');
       return noticeResponse('That button is no longer active', 'This card is out of date. Type help to see what you can do.');
     }
-    return route(context, invokeValue.action.data, this.services);
+    // A message answer (the card stays as it was) is as valid an invoke answer as a card; the SDK's
+    // type knows only the card.
+    return (await route(context, invokeValue.action.data, this.services)) as AdaptiveCardInvokeResponse;
   }
 }

@@ -1,4 +1,6 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
+import type { Person } from '../intake/draft';
+import { membersOf } from './members';
 import { LiaisonError } from '../lib/errors';
 import type { ConversationRef } from '../storage/conversationReferences';
 import { serviceUrlAllowed } from '../server/activity';
@@ -19,6 +21,8 @@ export interface ProactiveSender {
   replyInThread(channelRef: ConversationRef, threadActivityId: string, activity: Partial<Activity>): Promise<Posted>;
   /** Replaces a message Liaison posted earlier (a card updated in place). */
   update(ref: ConversationRef, activityId: string, activity: Partial<Activity>): Promise<void>;
+  /** The members of a team (at most `limit`), asked through a conversation in it. */
+  teamMembers(channelRef: ConversationRef, teamId: string, limit: number): Promise<Person[]>;
 }
 
 /**
@@ -91,6 +95,14 @@ export function adapterSender(adapter: CloudAdapter, appId: string, allowedServi
       await adapter.continueConversationAsync(appId, checked(ref), async (context) => {
         await context.updateActivity({ ...activity, id: activityId });
       });
+    },
+
+    async teamMembers(channelRef, teamId, limit) {
+      let members: Person[] = [];
+      await adapter.continueConversationAsync(appId, checked(channelRef), async (context) => {
+        members = await membersOf(context, teamId, limit);
+      });
+      return members;
     },
   };
 }

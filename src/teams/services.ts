@@ -5,6 +5,8 @@ import type { ConversationReferenceStore } from '../storage/conversationReferenc
 import type { RequestStore } from '../storage/requests';
 import type { Policy } from '../policy/policy';
 import type { ReviewContext } from '../intake/review';
+import type { Routes } from '../jobs/routing';
+import type { Roster } from './roster';
 
 /** What the Teams handlers need, injected once by the composition root. */
 export interface BotServices {
@@ -18,6 +20,14 @@ export interface BotServices {
   timeZone: string;
   clock: Clock;
   logger: Logger;
+  /** Who is in an IT team (cached briefly). */
+  roster: Roster;
+  /** Which IT channel a request goes to. */
+  routes: Routes;
+  /** Wakes the outbox after a change wrote notifications. */
+  outbox: { kick(tenantId: string): void };
+  /** Posts requests that waited for an IT channel (after one was connected). */
+  waiting: { post(tenantId: string): Promise<void> };
 }
 
 /** The policy, the library's time zone and the current time, as the intake and request views need them. */

@@ -33,7 +33,7 @@ describe('flow: filing a request in the personal chat', () => {
     assert.equal(await store.getRequest(TEST_TENANT_ID, 2), undefined, 'no second request');
   });
 
-  it('costs at most 2 Table round trips per step and 4 per submit', async () => {
+  it('costs at most 2 Table round trips per step and 5 per submit (one finds the IT channel)', async () => {
     const { flow, tess } = chat;
     let card = await tess.say('new request');
     const costs: number[] = [];
@@ -53,7 +53,7 @@ describe('flow: filing a request in the personal chat', () => {
     const before = flow.tables.roundTrips();
     await tess.pressOn(card, 'intake.submit');
     const submitCost = flow.tables.roundTrips() - before;
-    assert.ok(submitCost <= 4, `round trips for submit: ${String(submitCost)}`);
+    assert.ok(submitCost <= 5, `round trips for submit: ${String(submitCost)}`);
   });
 
   it('keeps the largest review, confirmation and detail cards well under the 80 KB Teams allows', async () => {

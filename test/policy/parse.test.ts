@@ -68,7 +68,7 @@ describe('policy file', () => {
 
   const refused: [string, unknown, string][] = [
     ['a file that is not an object', ['P1'], '(top level): expected an object of policy settings such as {"manyPatrons": 100} (got a list of 1)'],
-    ['a misspelt setting', { manyPatron: 5 }, 'manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, wording, serviceLevels, openingHours, holidays'],
+    ['a misspelt setting', { manyPatron: 5 }, 'manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, autoCloseDays, wording, serviceLevels, openingHours, holidays'],
     ['a misspelt nested setting', { serviceLevels: { P2: { respons: '1 hour' } } }, 'serviceLevels.P2.respons: unknown setting; expected one of response, resolution'],
     ['a duration in other words', { serviceLevels: { P2: { response: 'soon' } } }, 'serviceLevels.P2.response: expected a duration such as "4 business hours" (got "soon")'],
     ['a duration as a number', { serviceLevels: { P1: { resolution: 4 } } }, 'serviceLevels.P1.resolution: expected a duration such as "4 business hours" (got 4)'],

@@ -4,6 +4,9 @@
 // and arrive URL-encoded; they are decoded here. Ids returned look like Teams message ids (epoch ms).
 // Activity bodies are stored as sent; `activity` on a recorded call is a copy with the assigned id and the
 // conversation filled in, which is what `sent()` and `latest()` return.
+//
+// With `rateLimits` it answers 429 like Teams does when a conversation or the app posts too fast; throttled
+// messages are not delivered, and `windowViolations()` tells whether the delivered ones respected the windows.
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -53,15 +56,22 @@ export interface RecordedCall {
   response: unknown;
   /** True if the message counts as posted (2xx, or a scripted failure with `deliver: true`). */
   delivered: boolean;
+  /** True if the rate limiter answered 429 (a scripted 429 is not counted here). */
+  throttled: boolean;
   at: Date;
 }
 
 export interface ScriptedResponse {
+  /**
+   * HTTP status to answer. 0 answers nothing and resets the connection instead: with `deliver: true` the
+   * message is stored first (Teams stored it and the connection dropped before the answer), without it the
+   * message is lost.
+   */
   status: number;
   headers?: Record<string, string>;
   /** Response body; defaults to a Bot Connector style `{ error: { code, message } }`. */
   body?: unknown;
-  /** Record the message as posted and then answer `status` anyway (e.g. stored, then 500). */
+  /** Record the message as posted and then answer `status` anyway (e.g. stored, then 500; or stored, then reset with 0). */
   deliver?: boolean;
   /** Wait this long before answering. */
   delayMs?: number;
@@ -87,7 +97,35 @@ export interface FakeConnectorOptions {
   teams?: FakeTeam[];
   /** Bodies larger than this get 413 MessageSizeTooBig (0 disables). Default 100 KiB. */
   maxMessageBytes?: number;
+  /** Enforce Teams' rate limits: sends beyond them get 429 (and are NOT delivered). */
+  rateLimits?: RateLimitOptions;
 }
+
+/** At most `count` calls within any `ms` milliseconds. */
+export interface RateWindow {
+  count: number;
+  ms: number;
+}
+
+export interface RateLimitOptions {
+  /** Per conversation windows; default the Teams ones (TEAMS_CONVERSATION_WINDOWS). */
+  conversation?: readonly RateWindow[];
+  /** Per app windows (all conversations); default [{ count: 30, ms: 1000 }]. */
+  app?: readonly RateWindow[];
+  /** Send Retry-After (seconds, rounded up) on 429s: always, never, or on every other 429 starting with the first. Default 'always'. */
+  retryAfter?: 'always' | 'never' | 'alternate';
+}
+
+/** Teams' limits per bot per conversation (send or create): 7 per 1 s, 8 per 2 s, 60 per 30 s, 1800 per hour. */
+export const TEAMS_CONVERSATION_WINDOWS: readonly RateWindow[] = [
+  { count: 7, ms: 1_000 },
+  { count: 8, ms: 2_000 },
+  { count: 60, ms: 30_000 },
+  { count: 1_800, ms: 3_600_000 },
+];
+
+/** Teams' limit per app (documents say 30 to 50 requests per second; design for 30). */
+export const TEAMS_APP_WINDOWS: readonly RateWindow[] = [{ count: 30, ms: 1_000 }];
 
 export interface FakeConnector {
   /** serviceUrl to use, with a trailing slash: http://127.0.0.1:PORT/ */
@@ -105,7 +143,16 @@ export interface FakeConnector {
   script(kind: CallKind | '*', response: ScriptedResponse): void;
   setRoster(members: TeamsChannelAccount[], conversationOrTeamId?: string): void;
   setChannels(teamId: string, channels: ChannelInfo[]): void;
-  /** Forgets calls, messages and pending scripts (keeps rosters and teams). */
+  /** How many calls the rate limiter answered with 429. */
+  throttledCount(): number;
+  /**
+   * Checks the delivered posts (sends, replies, updates, created conversations; never throttled calls) per
+   * conversation (a channel's threads count as the channel) against `limits` (default: Teams' per conversation
+   * windows). One description per conversation and window that ever held more than `count` of them, with its
+   * busiest stretch; empty when pacing was respected.
+   */
+  windowViolations(limits?: readonly RateWindow[]): string[];
+  /** Forgets calls, messages, pending scripts and the rate limiter's history (keeps rosters and teams). */
   reset(): void;
   close(): Promise<void>;
 }
@@ -132,6 +179,106 @@ let lastId = 0;
 function newActivityId(): string {
   lastId = Math.max(lastId + 1, Date.now());
   return String(lastId);
+}
+
+/** Calls that post a message. Teams rate-limits all of them, updates included, not only new messages. */
+const POSTING_KINDS: readonly CallKind[] = ['send', 'reply', 'update', 'createConversation'];
+
+/** The channel a createConversation starts a thread in (channelData.channel.id), if any. */
+function channelIdOf(body: unknown): string | undefined {
+  const channelData = isRecord(body) ? body.channelData : undefined;
+  const channel = isRecord(channelData) && isRecord(channelData.channel) ? channelData.channel : undefined;
+  return typeof channel?.id === 'string' ? channel.id : undefined;
+}
+
+/**
+ * The conversation a posting call counts against: a thread ('<channelId>;messageid=<id>') counts as its channel,
+ * and so does a createConversation in a channel. A 1:1 createConversation counts against the conversation it
+ * created (none yet while it is being checked, so only the app windows apply then).
+ */
+function rateKey(call: RecordedCall): string | undefined {
+  if (call.kind === 'createConversation') return channelIdOf(call.body) ?? call.conversationId;
+  return call.conversationId?.split(';messageid=')[0];
+}
+
+/**
+ * Whether an answered call counts against the rate limits: a delivered message (send, reply, update, or a
+ * createConversation with a first message), or a conversation created without one (Teams counts creates too).
+ * Throttled calls never do.
+ */
+function countsAgainstLimits(call: RecordedCall): boolean {
+  if (!POSTING_KINDS.includes(call.kind)) return false;
+  return call.delivered || (call.kind === 'createConversation' && call.status >= 200 && call.status < 300);
+}
+
+/** How long until one more call at `now` fits every window, given earlier calls at `times` (0: it fits now). */
+function waitMs(times: readonly number[], windows: readonly RateWindow[], now: number): number {
+  let wait = 0;
+  for (const w of windows) {
+    const inWindow = times.filter((t) => t > now - w.ms).sort((a, b) => a - b);
+    // The oldest `excess + 1` calls have to leave the window first.
+    const excess = inWindow.length - w.count;
+    if (excess >= 0) wait = Math.max(wait, (inWindow[excess] ?? now) + w.ms - now);
+  }
+  return wait;
+}
+
+/** The most calls any `ms` milliseconds held, and when that stretch began. */
+function busiest(times: readonly number[], ms: number): { count: number; from: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = { count: 0, from: 0 };
+  let start = 0;
+  sorted.forEach((t, end) => {
+    while ((sorted[start] ?? t) <= t - ms) start += 1;
+    if (end - start + 1 > best.count) best = { count: end - start + 1, from: sorted[start] ?? t };
+  });
+  return best;
+}
+
+interface RateLimiter {
+  /** For a posting call not answered yet: undefined if it may go through, else the 429's Retry-After (if any). */
+  check(call: RecordedCall): { retryAfter?: string } | undefined;
+  /** Remembers an answered call (only those that count against the limits matter). */
+  record(call: RecordedCall): void;
+  reset(): void;
+}
+
+function rateLimiter(options: RateLimitOptions): RateLimiter {
+  const conversationWindows = options.conversation ?? TEAMS_CONVERSATION_WINDOWS;
+  const appWindows = options.app ?? TEAMS_APP_WINDOWS;
+  // Older calls than the longest window are forgotten.
+  const horizon = (windows: readonly RateWindow[]): number => Math.max(0, ...windows.map((w) => w.ms));
+  const conversationHorizon = horizon(conversationWindows);
+  const appHorizon = horizon(appWindows);
+  const perConversation = new Map<string, number[]>();
+  let app: number[] = [];
+  let throttled = 0;
+  return {
+    check(call) {
+      const now = call.at.getTime();
+      const key = rateKey(call);
+      const wait = Math.max(waitMs(app, appWindows, now), key === undefined ? 0 : waitMs(perConversation.get(key) ?? [], conversationWindows, now));
+      if (wait <= 0) return undefined;
+      const mode = options.retryAfter ?? 'always';
+      const withHeader = mode === 'always' || (mode === 'alternate' && throttled % 2 === 0);
+      throttled += 1;
+      return withHeader ? { retryAfter: String(Math.ceil(wait / 1_000)) } : {};
+    },
+    record(call) {
+      if (!countsAgainstLimits(call)) return;
+      const at = call.at.getTime();
+      app = [...app.filter((t) => t > at - appHorizon), at];
+      const key = rateKey(call);
+      if (key === undefined) return;
+      const earlier = perConversation.get(key) ?? [];
+      perConversation.set(key, [...earlier.filter((t) => t > at - conversationHorizon), at]);
+    },
+    reset() {
+      perConversation.clear();
+      app = [];
+      throttled = 0;
+    },
+  };
 }
 
 function errorBody(status: number, message?: string): unknown {
@@ -205,6 +352,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
   const messages = new Map<string, Partial<Activity>>();
   const scripts: { kind: CallKind | '*'; response: ScriptedResponse; remaining: number }[] = [];
   const waiters = new Set<() => void>();
+  const limiter = options.rateLimits ? rateLimiter(options.rateLimits) : undefined;
   let seq = 0;
 
   const membersOf = (conversationId: string): TeamsChannelAccount[] => {
@@ -248,6 +396,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       status: 0,
       response: undefined,
       delivered: false,
+      throttled: false,
       at: new Date(),
     };
     if (r.conversationId !== undefined) call.conversationId = r.conversationId;
@@ -264,8 +413,19 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     }
     call.body = body;
 
+    // Scripted responses take precedence over the rate limiter; a throttled call is not answered any further.
+    if (status === 200 && !scripted && limiter && POSTING_KINDS.includes(r.kind)) {
+      const throttle = limiter.check(call);
+      if (throttle) {
+        status = 429;
+        response = errorBody(429, 'Too many requests: the bot exceeded the rate limit for this conversation or app');
+        call.throttled = true;
+        if (throttle.retryAfter !== undefined) res.setHeader('Retry-After', throttle.retryAfter);
+      }
+    }
+
     if (status === 200) {
-      if (maxBytes > 0 && raw.length > maxBytes && ['send', 'reply', 'update', 'createConversation'].includes(r.kind)) {
+      if (maxBytes > 0 && raw.length > maxBytes && POSTING_KINDS.includes(r.kind)) {
         status = 413;
         response = errorBody(413, 'Message size too big');
       } else {
@@ -285,11 +445,10 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
 
     if (scripted) {
       if (scripted.delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, scripted.delayMs));
-      const deliver = (scripted.status < 300 || scripted.deliver === true) && delivered;
-      delivered = deliver;
-      if (scripted.status >= 300 || scripted.body !== undefined) {
-        response = scripted.body ?? errorBody(scripted.status);
-      }
+      const success = scripted.status >= 200 && scripted.status < 300;
+      delivered = (success || scripted.deliver === true) && delivered;
+      if (scripted.status === 0) response = undefined;
+      else if (!success || scripted.body !== undefined) response = scripted.body ?? errorBody(scripted.status);
       status = scripted.status;
       for (const [k, v] of Object.entries(scripted.headers ?? {})) res.setHeader(k, v);
     }
@@ -297,15 +456,20 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
     if (delivered && activity?.id !== undefined) {
       messages.set(activity.id, activity);
     }
-    if (r.kind === 'delete' && status < 300 && r.activityId !== undefined) messages.delete(r.activityId);
+    if (r.kind === 'delete' && status >= 200 && status < 300 && r.activityId !== undefined) messages.delete(r.activityId);
     if (activity) call.activity = activity;
     if (parameters) call.parameters = parameters;
     call.status = status;
     call.response = response;
     call.delivered = delivered;
     calls.push(call);
+    limiter?.record(call);
     for (const wake of [...waiters]) wake();
 
+    if (status === 0) {
+      res.destroy();
+      return;
+    }
     const text = response === undefined ? '' : JSON.stringify(response);
     res.statusCode = status;
     if (text.length > 0) res.setHeader('content-type', 'application/json; charset=utf-8');
@@ -343,9 +507,7 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       case 'createConversation': {
         if (!isRecord(body)) return { status: 400, response: errorBody(400, 'ConversationParameters required') };
         const parameters = body as Partial<ConversationParameters>;
-        const channelData: unknown = body.channelData;
-        const channel = isRecord(channelData) && isRecord(channelData.channel) ? channelData.channel : undefined;
-        const channelId = typeof channel?.id === 'string' ? channel.id : undefined;
+        const channelId = channelIdOf(body);
         const sentActivity = isRecord(body.activity) ? (body.activity as Partial<Activity>) : undefined;
         if (channelId !== undefined) {
           // A new thread in a channel: the thread's conversation id is '<channelId>;messageid=<root id>'.
@@ -480,10 +642,36 @@ export async function startFakeConnector(options: FakeConnectorOptions = {}): Pr
       if (team) team.channels = [...channels];
       else teams.set(teamId, { id: teamId, name: teamId, channels: [...channels] });
     },
+    throttledCount() {
+      return calls.filter((c) => c.throttled).length;
+    },
+    windowViolations(limits = TEAMS_CONVERSATION_WINDOWS) {
+      const perConversation = new Map<string, number[]>();
+      for (const call of calls) {
+        const key = countsAgainstLimits(call) ? rateKey(call) : undefined;
+        if (key === undefined) continue;
+        const times = perConversation.get(key);
+        if (times) times.push(call.at.getTime());
+        else perConversation.set(key, [call.at.getTime()]);
+      }
+      const violations: string[] = [];
+      for (const [key, times] of perConversation) {
+        for (const w of limits) {
+          const worst = busiest(times, w.ms);
+          if (worst.count > w.count) {
+            violations.push(
+              `${key}: ${String(worst.count)} posts within ${String(w.ms)} ms from ${new Date(worst.from).toISOString()} (limit ${String(w.count)} per ${String(w.ms)} ms)`,
+            );
+          }
+        }
+      }
+      return violations;
+    },
     reset() {
       calls.length = 0;
       messages.clear();
       scripts.length = 0;
+      limiter?.reset();
     },
     close() {
       return new Promise<void>((resolve) => {

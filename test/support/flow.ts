@@ -4,6 +4,7 @@
 import type { Activity } from 'botbuilder';
 import { createApp, type App, type AppDeps } from '../../src/app';
 import type { BotIdentity } from '../../src/config';
+import type { Clock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
 import { openTables, type Tables } from '../../src/storage/tables';
 import { startFakeConnector, type FakeConnector, type FakeConnectorOptions } from './fakeConnector';
@@ -18,6 +19,15 @@ export interface FlowOptions {
   connector?: FakeConnectorOptions;
   /** Table storage to use instead of the test run's Azurite (a fault proxy in front of it, say). */
   storageConnectionString?: string;
+  /** Tables of an earlier flow: a restarted or second instance of the same deployment. */
+  tables?: Tables;
+  /** A connector to share with another flow (a second instance); it is not closed with this flow. */
+  sharedConnector?: FakeConnector;
+  clock?: Clock;
+  /** Whether the outbox and the sweeper run by themselves (default true). */
+  background?: boolean;
+  /** First retry after about this long (default 50 ms here, so that retries do not slow the tests). */
+  retryBaseMs?: number;
 }
 
 export interface Flow {
@@ -36,9 +46,9 @@ export interface Flow {
 }
 
 export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
-  const connector = await startFakeConnector(options.connector);
+  const connector = options.sharedConnector ?? (await startFakeConnector(options.connector));
   const connectionString = options.storageConnectionString ?? testStorageConnectionString();
-  const tables = openTables({ kind: 'connectionString', connectionString }, uniqueTableName('f'));
+  const tables = options.tables ?? openTables({ kind: 'connectionString', connectionString }, uniqueTableName('f'));
   await tables.ensureCreated();
 
   const raw: string[] = [];
@@ -60,6 +70,9 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     tables,
     logger,
     ...(options.authEndpoints === undefined ? {} : { authEndpoints: options.authEndpoints }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.background === undefined ? {} : { background: options.background }),
+    outbox: { pollMs: 200, retryBaseMs: options.retryBaseMs ?? 50 },
   });
   const url = await app.listen(0, '127.0.0.1');
 
@@ -74,7 +87,7 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     postInTeamsTime: (activity) => post(activity, {}, AbortSignal.timeout(TEAMS_PATIENCE_MS)),
     async close() {
       await app.close(1_000);
-      await connector.close();
+      if (!options.sharedConnector) await connector.close();
     },
   };
 

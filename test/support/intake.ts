@@ -27,7 +27,7 @@ export class Technician {
 
   /** Types a message in the personal chat; resolves with the card Liaison sends back. */
   async say(text: string): Promise<Card> {
-    const before = this.flow.connector.calls.length;
+    const before = this.flow.connector.calls.filter((c) => c.kind === 'send' || c.kind === 'reply').length;
     const response = await this.flow.post(personalMessage({ serviceUrl: this.flow.connector.url, from: this.user, text }));
     assert.equal(response.status, 200);
     const calls = await this.flow.connector.waitForCalls(before + 1, 5_000, ['send', 'reply']);

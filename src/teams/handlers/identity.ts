@@ -17,6 +17,11 @@ export function actorOf(context: TurnContext): Person | undefined {
 export function ownerOf(context: TurnContext): { tenantId: string; person: Person } | undefined {
   const person = actorOf(context);
   if (!person) return undefined;
+  return { tenantId: tenantIdOf(context), person };
+}
+
+/** The organisation an activity comes from: the partition its requests live in. */
+export function tenantIdOf(context: TurnContext): string {
   // Teams always sends the tenant; the fallback keeps a tenant-less test client apart from real ones.
-  return { tenantId: tenantOf(context.activity) ?? 'no-tenant', person };
+  return tenantOf(context.activity) ?? 'no-tenant';
 }

@@ -13,7 +13,7 @@ import { checkStep, LIMITS, readInputs } from '../../intake/fields';
 import { answersOf, previewOf } from '../../intake/review';
 import { todayIn } from '../../lib/dates';
 import { isLiaisonError } from '../../lib/errors';
-import { newRequest, seqOf } from '../../requests/request';
+import { newRequest, seqOf, type Route } from '../../requests/request';
 import type { Stored } from '../../storage/requests';
 import { isConflict } from '../../storage/tables';
 import { cardResponse, noticeCard, noticeResponse, sendCard } from '../reply';
@@ -282,13 +282,15 @@ export async function submitIntake(context: TurnContext, data: unknown, services
   const all = answersOf(stored.value, view);
   if (!all.ok) return cardResponse(await currentCard(context, services, stored));
   const preview = previewOf(all.answers, view);
+  let route: Route | undefined;
   const build = (seq: number): ReturnType<typeof newRequest> & { draft: Draft } => {
-    const made = newRequest(stored.value, preview, seq, view.now);
+    const made = newRequest(stored.value, preview, seq, view.now, route);
     return { ...made, draft: markSubmitted(stored.value, made.request.reference, view.now) };
   };
 
   let outcome;
   try {
+    route = await services.routes.routeFor(stored.value.tenantId, all.answers.what.serviceId);
     outcome = await services.requests.submit(stored, build);
   } catch (error) {
     const busy = isLiaisonError(error, 'BUSY');
@@ -300,7 +302,8 @@ export async function submitIntake(context: TurnContext, data: unknown, services
   }
   switch (outcome.kind) {
     case 'submitted':
-      turnLogger(context, services.logger).info({ reference: outcome.request.reference, priority: outcome.request.assessment.priority, draftId: stored.value.draftId }, 'request submitted');
+      turnLogger(context, services.logger).info({ reference: outcome.request.reference, priority: outcome.request.assessment.priority, draftId: stored.value.draftId, routed: route !== undefined }, 'request submitted');
+      services.outbox.kick(stored.value.tenantId);
       return cardResponse(submittedCard(outcome.request, view));
     case 'already':
       return cardResponse(submittedCard(outcome.request, view, `You have already submitted this request as ${outcome.request.reference}.`));

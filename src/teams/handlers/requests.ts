@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { myRequestsCard, requestDetailCard, type Banner } from '../../cards/intakeViews';
 import type { AdaptiveCard } from '../../cards/render';
 import { cleanText } from '../../intake/fields';
-import { cancelByRequester, isListed, seqOf, type RequestEvent, type ServiceRequest } from '../../requests/request';
-import { isConflict } from '../../storage/tables';
-import { cardResponse, noticeCard, noticeResponse, sendCard } from '../reply';
+import type { RequesterAction, RequesterActionKind } from '../../requests/lifecycle';
+import { isListed, seqOf } from '../../requests/request';
+import { cardResponse, messageResponse, noticeCard, noticeResponse, sendCard, type MessageInvokeResponse } from '../reply';
 import { reviewContext, type BotServices } from '../services';
 import { turnLogger } from '../turnLogger';
+import { changeOnce } from './change';
 import { NOT_IDENTIFIED, ownerOf } from './identity';
 
 const LIST_LIMIT = 15;
@@ -64,44 +65,53 @@ export async function showRequest(context: TurnContext, data: unknown, services:
   return detail(services, found.owner.tenantId, found.stored.value.seq);
 }
 
-/** "Yes, cancel it" with a reason, by the requester, while the request is open. */
-export async function cancelRequest(context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse> {
-  const found = await requestFor(context, data, services);
-  if (!found.ok) return found.response;
-  const { owner, stored } = found;
-  const { tenantId } = owner;
-  const seq = stored.value.seq;
-  const change = cancelByRequester(stored.value, owner.person, readReason(data), services.clock.now());
-  if (!change.ok) {
-    // A missing or long reason belongs next to the reason box; anything else (already closed) on top.
-    return change.field === 'reason' ? detail(services, tenantId, seq, undefined, change.reason) : detail(services, tenantId, seq, { text: change.reason, style: 'warning' });
-  }
-  const cancelled = { text: `${stored.value.reference} is cancelled.`, style: 'good' } as const;
-  try {
-    await services.requests.changeRequest(change.request, stored.etag, change.event);
-  } catch (error) {
-    if (!isConflict(error)) {
-      turnLogger(context, services.logger).error({ err: error, reference: stored.value.reference }, 'could not cancel a request');
-      return detail(services, tenantId, seq, { text: 'Not cancelled: Liaison could not reach its storage just now. Please try again in a moment.', style: 'attention' });
+const Rev = z.object({ rev: z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,9}$/).transform(Number)]) });
+
+const DONE: Record<RequesterActionKind, (reference: string) => string> = {
+  cancel: (reference) => `${reference} is cancelled.`,
+  reply: (reference) => `Sent to IT. Your answer is in ${reference}'s thread.`,
+  confirm: (reference) => `Thank you! ${reference} is closed.`,
+  reopen: (reference) => `${reference} is reopened, and IT has been told what still does not work.`,
+};
+
+/** cancel, reply, confirm and reopen, by the requester only, from their personal chat. */
+export function requesterAction(kind: RequesterActionKind) {
+  return async (context: TurnContext, data: unknown, services: BotServices): Promise<AdaptiveCardInvokeResponse | MessageInvokeResponse> => {
+    const found = await requestFor(context, data, services);
+    if (!found.ok) return found.response;
+    const { owner, stored } = found;
+    const { tenantId } = owner;
+    const seq = stored.value.seq;
+    const action: RequesterAction =
+      kind === 'confirm' ? { kind } : kind === 'reply' ? { kind, text: readField(data, 'reply') } : { kind, reason: readField(data, 'reason') };
+    const rev = Rev.safeParse(data);
+    let outcome;
+    try {
+      outcome = await changeOnce(services, stored, action, owner.person, rev.success ? rev.data.rev : undefined);
+    } catch (error) {
+      turnLogger(context, services.logger).error({ err: error, reference: stored.value.reference, verb: kind }, 'could not save a change by the requester');
+      return kind === 'cancel'
+        ? detail(services, tenantId, seq, { text: 'Not cancelled: Liaison could not reach its storage just now. Please try again in a moment.', style: 'attention' })
+        : messageResponse('Not sent: Liaison could not reach its storage just now. Your text is still on the card; press the button again in a moment.');
     }
-    // A retry after a lost answer also ends here: the change may be the one already stored.
-    const fresh = await services.requests.getRequest(tenantId, seq);
-    if (!fresh || !isThisChange(fresh.value, change.event)) {
-      return detail(services, tenantId, seq, { text: 'This request changed meanwhile, so nothing was cancelled. Here it is as it is now.', style: 'warning' });
+    switch (outcome.kind) {
+      case 'refused':
+        // The cancel reason has its place on the detail card; elsewhere the card keeps what was typed.
+        if (kind === 'cancel') return outcome.field ? detail(services, tenantId, seq, undefined, outcome.reason) : detail(services, tenantId, seq, { text: outcome.reason, style: 'warning' });
+        return messageResponse(outcome.reason);
+      case 'stale':
+        return detail(services, tenantId, seq, { text: outcome.reason, style: 'warning' });
+      case 'changed':
+        turnLogger(context, services.logger).info({ reference: stored.value.reference, verb: kind, status: outcome.request.status }, 'request changed by its requester');
+        return detail(services, tenantId, seq, { text: DONE[kind](stored.value.reference), style: 'good' });
+      case 'already':
+        return detail(services, tenantId, seq, { text: DONE[kind](stored.value.reference), style: 'good' });
     }
-  }
-  turnLogger(context, services.logger).info({ reference: stored.value.reference }, 'request cancelled by its requester');
-  return detail(services, tenantId, seq, cancelled);
+  };
 }
 
-function isThisChange(request: Pick<ServiceRequest, 'status' | 'eventCount'>, event: RequestEvent): boolean {
-  return request.status === 'Cancelled' && request.eventCount === event.n;
-}
-
-function readReason(data: unknown): string | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const value = (data as Record<string, unknown>).reason;
-  if (typeof value !== 'string') return undefined;
-  const text = cleanText(value);
-  return text === '' ? undefined : text;
+function readField(data: unknown, field: string): string {
+  if (typeof data !== 'object' || data === null) return '';
+  const value = (data as Record<string, unknown>)[field];
+  return typeof value === 'string' ? cleanText(value) : '';
 }

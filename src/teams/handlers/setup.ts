@@ -7,6 +7,7 @@ import { cardResponse, noticeResponse, sendCard } from '../reply';
 import type { BotServices } from '../services';
 import { turnLogger } from '../turnLogger';
 import { whoMayChange } from './help';
+import { tenantIdOf } from './identity';
 
 interface ChannelInTeam {
   teamId: string;
@@ -120,6 +121,7 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
 
   try {
     await services.channelSettings.save({
+      tenantId: tenantIdOf(context),
       teamId: channel.teamId,
       channelId: channel.channelId,
       channelName: channel.channelName,
@@ -133,6 +135,14 @@ export async function saveSetup(context: TurnContext, data: unknown, services: B
     return cardResponse(await setupCard(channel, services, valid.value, { text: NOT_SAVED, style: 'attention' }));
   }
   turnLogger(context, services.logger).info({ teamId: channel.teamId, channelId: channel.channelId, itRequests: valid.value.itRequests, praisePosts: valid.value.praisePosts }, 'channel registration saved');
+  const tenantId = tenantIdOf(context);
+  services.routes.forget(tenantId);
+  if (valid.value.itRequests) {
+    // Requests that waited for IT go out now, in the background; the periodic sweep would get them too.
+    services.waiting.post(tenantId).catch((error: unknown) => {
+      turnLogger(context, services.logger).warn({ err: error }, 'could not post the requests waiting for an IT channel');
+    });
+  }
   const text = `Saved. ${channel.channelName} receives ${describeRegistration(valid.value, services.policy.catalogue)}.`;
   return cardResponse(await setupCard(channel, services, valid.value, { text: inert(text), style: 'good' }));
 }

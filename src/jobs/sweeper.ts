@@ -1,0 +1,114 @@
+// Work no person starts: posting requests that waited for an IT channel once one is connected, and
+// closing resolved requests whose requester did not answer within the configured days. Every instance
+// runs it; each change is written with the request's etag, so two instances never apply it twice.
+
+import type { Person } from '../intake/draft';
+import type { Logger } from '../lib/logger';
+import type { Clock } from '../lib/clock';
+import { apply, type SystemAction } from '../requests/lifecycle';
+import { isOpen, type ServiceRequest } from '../requests/request';
+import type { Policy } from '../policy/policy';
+import type { IndexRow, RequestStore } from '../storage/requests';
+import { isConflict } from '../storage/tables';
+import type { Routes } from './routing';
+
+const LIAISON: Person = { aadObjectId: 'liaison', name: 'Liaison' };
+const BATCH = 100;
+
+export interface SweeperOptions {
+  requests: RequestStore;
+  routes: Routes;
+  policy: Policy;
+  tenants: () => Promise<string[]>;
+  /** Called after a change wrote notifications for a tenant. */
+  changed: (tenantId: string) => void;
+  clock: Clock;
+  logger: Logger;
+  /** Default 60 s. */
+  intervalMs?: number;
+}
+
+export class Sweeper {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly options: SweeperOptions) {}
+
+  start(): void {
+    const run = (): void => {
+      this.running = this.sweep()
+        .catch((error: unknown) => {
+          this.options.logger.error({ err: error }, 'sweep failed');
+        })
+        .finally(() => {
+          this.running = undefined;
+        });
+    };
+    this.timer = setInterval(run, this.options.intervalMs ?? 60_000);
+    this.timer.unref();
+    run();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every organisation. */
+  async sweep(): Promise<void> {
+    for (const tenantId of await this.options.tenants()) {
+      await this.routeWaiting(tenantId);
+      await this.closeResolved(tenantId);
+    }
+  }
+
+  /** Posts requests that waited for a channel to the channel now registered for them. */
+  async routeWaiting(tenantId: string): Promise<void> {
+    const { requests, routes } = this.options;
+    for (const row of await requests.waiting(tenantId, BATCH)) {
+      await this.system(tenantId, row, async (request) => {
+        if (request.route !== undefined) return undefined;
+        const route = await routes.routeFor(tenantId, request.answers.what.serviceId);
+        return route && { kind: 'route', route };
+      });
+    }
+  }
+
+  /** Closes resolved requests whose time has come. */
+  async closeResolved(tenantId: string): Promise<void> {
+    const now = this.options.clock.now();
+    for (const row of await this.options.requests.closingDue(tenantId, now, BATCH)) {
+      await this.system(tenantId, row, (request) => Promise.resolve(request.status === 'Resolved' && request.closesAt !== undefined && request.closesAt <= now ? { kind: 'autoClose' } : undefined));
+    }
+  }
+
+  /**
+   * Applies what `decide` asks for to the request an index row names. A row whose request no longer
+   * needs it goes; a lost race means another instance did it.
+   */
+  private async system(tenantId: string, row: IndexRow, decide: (request: ServiceRequest) => Promise<SystemAction | undefined>): Promise<void> {
+    const { requests, logger, clock, policy } = this.options;
+    const stored = await requests.getRequest(tenantId, row.seq);
+    const action = stored && (await decide(stored.value));
+    if (!stored || !action) {
+      if (!stored || !stillIndexed(row, stored.value)) await requests.dropIndex(tenantId, row.rowKey);
+      return;
+    }
+    const t = apply(stored.value, action, LIAISON, clock.now(), policy.autoCloseDays);
+    if (!t.ok) return;
+    try {
+      await requests.changeRequest(stored, t.request, t.event);
+      await requests.dropIndex(tenantId, row.rowKey);
+      logger.info({ tenantId, reference: t.request.reference, action: action.kind }, action.kind === 'route' ? 'waiting request posted to IT' : 'resolved request closed by itself');
+      this.options.changed(tenantId);
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+  }
+}
+
+/** Whether an index row still describes its request (a waiting row while it waits, a closing row while resolved). */
+function stillIndexed(row: IndexRow, request: ServiceRequest): boolean {
+  if (row.rowKey.startsWith('waiting|')) return request.route === undefined && isOpen(request);
+  return request.status === 'Resolved';
+}

@@ -1,0 +1,72 @@
+// What a failed delivery means: try again later (and when), or give up on this message.
+
+import { isLiaisonError } from '../lib/errors';
+
+export type Failure =
+  | { kind: 'retry'; reason: string; status?: number; retryAfterMs?: number }
+  | { kind: 'permanent'; reason: string; status?: number };
+
+/** Statuses worth another try: throttled, a lost race on Teams' side, and gateways or the service being down. */
+const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
+
+/** A delivery that cannot succeed, whatever the number of tries. */
+export class Undeliverable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'Undeliverable';
+  }
+}
+
+export function classify(error: unknown, now: number = Date.now()): Failure {
+  if (error instanceof Undeliverable) return { kind: 'permanent', reason: error.message };
+  if (isLiaisonError(error, 'SEND_FAILED')) return { kind: 'permanent', reason: error.message };
+  const status = statusOf(error);
+  if (status === undefined) return { kind: 'retry', reason: `network: ${codeOf(error)}` };
+  const reason = `${String(status)} ${codeOf(error)}`;
+  // 401: Liaison's own credentials were refused. The message is fine; the operator must fix the setting.
+  if (RETRYABLE.has(status) || status === 401) {
+    const retryAfterMs = retryAfterOf(error, now);
+    return { kind: 'retry', reason, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  }
+  // 403 (not in the conversation any more), 404 (message or conversation gone), 413 (too big), other 4xx.
+  return { kind: 'permanent', reason, status };
+}
+
+export const RETRY_BASE_MS = 1_000;
+const MAX_MS = 5 * 60_000;
+
+/** Exponential backoff with jitter around it (0.5x to 1.5x), never shorter than Retry-After. */
+export function backoffMs(attempts: number, retryAfterMs?: number, baseMs = RETRY_BASE_MS, random: () => number = Math.random): number {
+  const exponential = Math.min(MAX_MS, baseMs * 2 ** Math.min(attempts, 20)) * (0.5 + random());
+  return Math.max(exponential, retryAfterMs ?? 0);
+}
+
+/** What a Bot Connector error carries (a RestError from @azure/core-rest-pipeline). */
+interface HttpLike {
+  statusCode?: unknown;
+  code?: unknown;
+  response?: { headers?: { get?: unknown } };
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as HttpLike | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function codeOf(error: unknown): string {
+  const code = (error as HttpLike | undefined)?.code;
+  if (typeof code === 'string') return code.slice(0, 60);
+  return error instanceof Error ? error.name : 'error';
+}
+
+/** Retry-After as seconds or as an HTTP date. */
+function retryAfterOf(error: unknown, now: number): number | undefined {
+  const headers = (error as HttpLike | undefined)?.response?.headers;
+  if (typeof headers?.get !== 'function') return undefined;
+  const raw: unknown = (headers.get as (name: string) => unknown).call(headers, 'retry-after');
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

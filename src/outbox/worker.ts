@@ -1,0 +1,199 @@
+// Drains the outbox: every instance runs one. Items of one conversation go out in order, by the one
+// instance that holds the lease on the oldest of them; different conversations go out side by side,
+// paced within Teams' limits. Retryable failures wait out their backoff; permanent ones are recorded,
+// logged and reported once.
+
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../lib/clock';
+import type { Logger } from '../lib/logger';
+import type { Notification } from '../requests/notifications';
+import type { OutboxItem, OutboxStore, PostedCard } from '../storage/outbox';
+import { backoffMs, classify, type Failure } from './failures';
+import { APP_LIMITS, CONVERSATION_LIMITS, Pacer, paced } from './pacing';
+
+/** Sends one item; resolves with the card's message when it posted a request card. */
+export type Deliver = (item: OutboxItem) => Promise<PostedCard | undefined>;
+
+/** Whom to tell when an item cannot be delivered: a notification to queue, or nobody. */
+export type Report = (item: OutboxItem, failure: Failure) => Promise<Notification | undefined>;
+
+export interface OutboxWorkerOptions {
+  outbox: OutboxStore;
+  deliver: Deliver;
+  report: Report;
+  /** The organisations whose outbox to drain (those with a registered channel). */
+  tenants: () => Promise<string[]>;
+  clock: Clock;
+  logger: Logger;
+  /** How often to look for work when nothing woke the worker. Default 2 s. */
+  pollMs?: number;
+  /** How long a claimed item stays with this instance. Default 2 min. */
+  leaseMs?: number;
+  /** Conversations worked on at once. Default 16. */
+  parallel?: number;
+  /** The first retry waits about this long, each next one twice as long (up to 5 min). Default 1 s. */
+  retryBaseMs?: number;
+  /** An item still failing after this long is given up. Default 24 h. */
+  giveUpAfterMs?: number;
+}
+
+const BATCH = 200;
+const TENANTS_REFRESH_MS = 60_000;
+
+export class OutboxWorker {
+  readonly instanceId = randomUUID();
+  private readonly conversationPacer: Pacer;
+  private readonly appPacer: Pacer;
+  private readonly busy = new Map<string, Promise<void>>();
+  private readonly known = new Set<string>();
+  private tenantsReadAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+  private ticking: Promise<void> | undefined;
+  private again = false;
+
+  constructor(private readonly options: OutboxWorkerOptions) {
+    const now = (): number => options.clock.now().getTime();
+    this.conversationPacer = new Pacer(CONVERSATION_LIMITS, now);
+    this.appPacer = new Pacer(APP_LIMITS, now);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops looking for work and waits for the conversations in hand to finish (up to `graceMs`). */
+  async stop(graceMs = 10_000): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    const inHand = Promise.all([this.ticking, ...this.busy.values()]);
+    await Promise.race([inHand, new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+  }
+
+  /**
+   * A message sent in a turn (a reply to a person) counts against the same limits as the outbox's own
+   * sends: it is counted here so that the deliveries that follow leave room for it.
+   */
+  countSent(pace: string): void {
+    this.conversationPacer.record(pace)();
+    this.appPacer.record('app')();
+  }
+
+  /** A change in `tenantId` wrote to the outbox: look now rather than at the next poll. */
+  kick(tenantId: string): void {
+    this.known.add(tenantId);
+    if (!this.running) return;
+    if (this.ticking) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** One pass over every tenant, waiting until what it started is done (tests and benchmarks). */
+  async drain(): Promise<void> {
+    await this.tick();
+    while (this.busy.size > 0) await Promise.all([...this.busy.values()]);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.ticking = this.tick()
+        .catch((error: unknown) => {
+          this.options.logger.error({ err: error }, 'outbox pass failed');
+        })
+        .finally(() => {
+          this.ticking = undefined;
+          if (!this.running) return;
+          const rerun = this.again;
+          this.again = false;
+          this.schedule(rerun ? 0 : (this.options.pollMs ?? 2_000));
+        });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    for (const tenantId of await this.tenants()) {
+      if (this.busy.size >= (this.options.parallel ?? 16)) return;
+      try {
+        await this.pass(tenantId);
+      } catch (error) {
+        this.options.logger.warn({ err: error, tenantId }, 'could not read the outbox');
+      }
+    }
+  }
+
+  private async tenants(): Promise<string[]> {
+    const now = this.options.clock.now().getTime();
+    if (now - this.tenantsReadAt > TENANTS_REFRESH_MS) {
+      try {
+        for (const tenant of await this.options.tenants()) this.known.add(tenant);
+        this.tenantsReadAt = now;
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'could not list the organisations to drain the outbox of');
+      }
+    }
+    return [...this.known];
+  }
+
+  /** Starts work on each conversation whose oldest item this instance may take. */
+  private async pass(tenantId: string): Promise<void> {
+    const items = await this.options.outbox.pending(tenantId, BATCH);
+    const groups = new Map<string, OutboxItem[]>();
+    for (const item of items) groups.set(item.group, [...(groups.get(item.group) ?? []), item]);
+    for (const [group, queue] of groups) {
+      const key = `${tenantId}|${group}`;
+      if (this.busy.has(key)) continue;
+      if (this.busy.size >= (this.options.parallel ?? 16)) break;
+      const work = this.work(queue).finally(() => this.busy.delete(key));
+      this.busy.set(key, work);
+    }
+  }
+
+  /** Delivers a conversation's items in order until one must wait. */
+  private async work(queue: readonly OutboxItem[]): Promise<void> {
+    for (const pending of queue) {
+      // Stopping: the item in hand is finished, no new one is taken.
+      if (this.stopped) return;
+      const now = this.options.clock.now();
+      if (pending.notBefore && pending.notBefore > now) return;
+      if (pending.leaseOwner !== undefined && pending.leaseOwner !== this.instanceId && pending.leaseUntil && pending.leaseUntil > now) return;
+      const item = await this.options.outbox.claim(pending, this.instanceId, new Date(now.getTime() + (this.options.leaseMs ?? 120_000)));
+      if (!item) return;
+      if (!(await this.attempt(item))) return;
+    }
+  }
+
+  /** One delivery; false when the conversation must wait (a retry later). */
+  private async attempt(item: OutboxItem): Promise<boolean> {
+    const { logger, outbox, clock } = this.options;
+    const ids = { tenantId: item.tenantId, outboxKey: item.key, kind: item.notification.kind, seq: item.notification.seq, attempts: item.attempts };
+    try {
+      const card = await paced(this.conversationPacer, this.appPacer, item.pace, () => this.options.deliver(item));
+      await outbox.delivered(item, card);
+      if (item.attempts > 0) logger.info(ids, 'notification delivered after retries');
+      return true;
+    } catch (error) {
+      const now = clock.now();
+      const failure = classify(error, now.getTime());
+      const tooOld = now.getTime() - item.createdAt.getTime() > (this.options.giveUpAfterMs ?? 24 * 3_600_000);
+      if (failure.kind === 'retry' && !tooOld) {
+        const delay = backoffMs(item.attempts, failure.retryAfterMs, this.options.retryBaseMs);
+        logger.warn({ ...ids, status: failure.status, retryInMs: Math.round(delay), reason: failure.reason }, 'notification not delivered; will retry');
+        await outbox.retryLater(item, new Date(now.getTime() + delay), failure.reason);
+        return false;
+      }
+      const final: Failure = failure.kind === 'retry' ? { kind: 'permanent', reason: `gave up after ${String(item.attempts + 1)} attempts: ${failure.reason}` } : failure;
+      logger.error({ ...ids, status: final.status, reason: final.reason }, 'notification cannot be delivered; recorded and reported');
+      // The report is queued before the item leaves the outbox, so that nothing is ever lost between them.
+      const report = await this.options.report(item, final);
+      const reported = await outbox.reportOnce(item, report, now);
+      await outbox.failed(item, final.reason, now);
+      if (reported && report) this.kick(item.tenantId);
+      return true;
+    }
+  }
+}

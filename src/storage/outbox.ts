@@ -1,0 +1,238 @@
+// The outbox: notifications waiting to be delivered, kept in the tenant's partition of the Requests table
+// so that a state change and what it causes are written in one transaction.
+//
+// Row keys:  outbox|<at:13>|<seq:8>|<n:4>|<k:2>   pending, in the order the changes happened
+//            failed|<at:13>|<seq:8>|<n:4>|<k:2>   given up (403, 404, too old): kept for the record
+//            reported|<group>                     one report per undeliverable conversation (create-once)
+//
+// Several instances drain the same outbox. An instance claims the oldest pending item of a conversation
+// (a lease, written with the item's etag) and works on that conversation alone until its items are gone,
+// so items of one conversation go out once and in order.
+
+import { type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import type { Notification } from '../requests/notifications';
+import type { RequestEvent } from '../requests/request';
+import { cardKey, pad, prefixFilter, type CardEntity } from './requestRows';
+import { isConflict, isNotFound, tableKey } from './tables';
+
+export interface OutboxItem {
+  tenantId: string;
+  /** The row key: orders the items of a partition. */
+  key: string;
+  notification: Notification;
+  /** The conversation whose items go out in order: `thread|<seq>` or `user|<aad>`. */
+  group: string;
+  /** The conversation Teams counts sends against: a channel for all its threads, else the group. */
+  pace: string;
+  attempts: number;
+  /** Not before this time (a retry waiting out its backoff). */
+  notBefore?: Date;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  createdAt: Date;
+  lastError?: string;
+  etag: string;
+}
+
+export type OutboxEntity = {
+  partitionKey: string;
+  rowKey: string;
+  kind: string;
+  payload: string;
+  group: string;
+  pace: string;
+  attempts: number;
+  notBefore?: Date;
+  leaseOwner?: string;
+  leaseUntil?: Date;
+  createdAt: Date;
+  lastError?: string;
+};
+
+type FailedEntity = OutboxEntity & { failedAt: Date; reason: string };
+
+/** The key Teams' per-conversation limits apply to: a channel for all its threads, else the person. */
+export function paceKeyOf(target: { kind: 'channel'; channelId: string } | { kind: 'user'; aadObjectId: string }): string {
+  return target.kind === 'channel' ? `channel|${target.channelId}` : `user|${target.aadObjectId}`;
+}
+
+export function groupOf(notification: Notification): string {
+  return notification.kind === 'person.update' || notification.kind === 'admin.notice' ? `user|${notification.to}` : `thread|${pad(notification.seq, 8)}`;
+}
+
+/**
+ * The outbox rows a change writes with its event, in the order they are to be delivered. `channelId` is
+ * the request's IT channel, which its thread items are paced by.
+ */
+export function outboxEntities(tenantId: string, event: Pick<RequestEvent, 'seq' | 'n' | 'at'>, notifications: readonly Notification[], channelId?: string): OutboxEntity[] {
+  return notifications.map((notification, k) => rowFor(tenantId, `outbox|${pad(event.at.getTime(), 13)}|${pad(event.seq, 8)}|${pad(event.n, 4)}|${pad(k, 2)}`, notification, event.at, channelId));
+}
+
+function rowFor(tenantId: string, rowKey: string, notification: Notification, at: Date, channelId?: string): OutboxEntity {
+  const group = groupOf(notification);
+  return {
+    partitionKey: tableKey(tenantId),
+    rowKey,
+    kind: notification.kind,
+    payload: JSON.stringify(notification),
+    group,
+    pace: group.startsWith('thread|') && channelId !== undefined ? paceKeyOf({ kind: 'channel', channelId }) : group,
+    attempts: 0,
+    createdAt: at,
+  };
+}
+
+function toItem(tenantId: string, e: OutboxEntity & { etag: string }): OutboxItem {
+  return {
+    tenantId,
+    key: e.rowKey,
+    notification: JSON.parse(e.payload) as Notification,
+    group: e.group,
+    pace: e.pace,
+    attempts: e.attempts,
+    ...(e.notBefore === undefined ? {} : { notBefore: new Date(e.notBefore) }),
+    ...(e.leaseOwner === undefined ? {} : { leaseOwner: e.leaseOwner }),
+    ...(e.leaseUntil === undefined ? {} : { leaseUntil: new Date(e.leaseUntil) }),
+    createdAt: new Date(e.createdAt),
+    ...(e.lastError === undefined ? {} : { lastError: e.lastError }),
+    etag: e.etag,
+  };
+}
+
+function entityOf(item: OutboxItem): OutboxEntity {
+  return {
+    partitionKey: tableKey(item.tenantId),
+    rowKey: item.key,
+    kind: item.notification.kind,
+    payload: JSON.stringify(item.notification),
+    group: item.group,
+    pace: item.pace,
+    attempts: item.attempts,
+    ...(item.notBefore === undefined ? {} : { notBefore: item.notBefore }),
+    ...(item.leaseOwner === undefined ? {} : { leaseOwner: item.leaseOwner }),
+    ...(item.leaseUntil === undefined ? {} : { leaseUntil: item.leaseUntil }),
+    createdAt: item.createdAt,
+    ...(item.lastError === undefined ? {} : { lastError: item.lastError }),
+  };
+}
+
+export interface PostedCard {
+  conversationId: string;
+  activityId: string;
+  channelId: string;
+  postedAt: Date;
+}
+
+export interface OutboxStore {
+  /** Pending items of a tenant, oldest first. */
+  pending(tenantId: string, limit: number): Promise<OutboxItem[]>;
+  /** Takes the item for `owner` until `until`; returns the claimed item, or undefined if someone else changed it first. */
+  claim(item: OutboxItem, owner: string, until: Date): Promise<OutboxItem | undefined>;
+  /** The item was delivered: it goes, and a posted card's message is remembered in the same transaction. */
+  delivered(item: OutboxItem, card?: PostedCard): Promise<void>;
+  /** Gives the item back with its next attempt time and the error seen. */
+  retryLater(item: OutboxItem, notBefore: Date, error: string): Promise<void>;
+  /** Gives up on the item: it moves to the failed rows with the reason. */
+  failed(item: OutboxItem, reason: string, at: Date): Promise<void>;
+  /**
+   * Records that an undeliverable conversation was reported, with the report's own notification, once:
+   * false when it had been reported already.
+   */
+  reportOnce(failed: OutboxItem, report: Notification | undefined, at: Date): Promise<boolean>;
+  /** Where the request's card was posted, if it was. */
+  card(tenantId: string, seq: number): Promise<PostedCard | undefined>;
+}
+
+const asEntity = <T extends { partitionKey: string; rowKey: string }>(value: T): TableEntity<T> => value;
+
+export function tableOutbox(table: TableClient): OutboxStore {
+  /** Deletes an item this instance holds; if its lease ran out and another instance took it, that one finishes it. */
+  const removeClaimed = async (item: OutboxItem): Promise<void> => {
+    try {
+      await table.deleteEntity(tableKey(item.tenantId), item.key, { etag: item.etag });
+    } catch (error) {
+      if (!isGone(error)) throw error;
+    }
+  };
+
+  return {
+    async pending(tenantId, limit) {
+      const found: OutboxItem[] = [];
+      const filter = prefixFilter(tableKey(tenantId), 'outbox|');
+      const pages = table.listEntities<OutboxEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: limit });
+      for await (const page of pages) {
+        for (const entity of page) found.push(toItem(tenantId, entity));
+        break;
+      }
+      return found;
+    },
+
+    async claim(item, owner, until) {
+      const claimed: OutboxItem = { ...item, leaseOwner: owner, leaseUntil: until };
+      try {
+        const saved = await table.updateEntity(entityOf(claimed), 'Replace', { etag: item.etag });
+        return { ...claimed, etag: saved.etag ?? '' };
+      } catch (error) {
+        if (isGone(error)) return undefined;
+        throw error;
+      }
+    },
+
+    async delivered(item, card) {
+      if (card) {
+        // First where the card is, so that the item's successors (card updates, thread lines) find it.
+        const seq = item.notification.seq;
+        const entity: CardEntity = { partitionKey: tableKey(item.tenantId), rowKey: cardKey(seq), seq, ...card };
+        await table.upsertEntity(entity, 'Replace');
+      }
+      await removeClaimed(item);
+    },
+
+    async retryLater(item, notBefore, error) {
+      // Given back: no lease, so that any instance takes it when its time comes.
+      const next: OutboxItem = { ...item, attempts: item.attempts + 1, notBefore, lastError: error.slice(0, 500) };
+      delete next.leaseOwner;
+      delete next.leaseUntil;
+      await table.updateEntity(entityOf(next), 'Replace', { etag: item.etag });
+    },
+
+    async failed(item, reason, at) {
+      const failed: FailedEntity = { ...entityOf(item), rowKey: item.key.replace(/^outbox\|/, 'failed|'), failedAt: at, reason: reason.slice(0, 500) };
+      await table.upsertEntity(failed, 'Replace');
+      await removeClaimed(item);
+    },
+
+    async reportOnce(failed, report, at) {
+      const partitionKey = tableKey(failed.tenantId);
+      const marker = { partitionKey, rowKey: `reported|${tableKey(failed.group)}`, at };
+      const actions: TransactionAction[] = [['create', asEntity(marker)]];
+      if (report) {
+        // Numbered after the failed item's change, so it cannot collide with that change's own rows.
+        const [, , seq = '0', n = '0'] = failed.key.split('|');
+        actions.push(['create', asEntity(rowFor(failed.tenantId, `outbox|${pad(at.getTime(), 13)}|${seq}|${n}|99`, report, at))]);
+      }
+      try {
+        await table.submitTransaction(actions);
+        return true;
+      } catch (error) {
+        if (isGone(error)) return false;
+        throw error;
+      }
+    },
+
+    async card(tenantId, seq) {
+      try {
+        const e = await table.getEntity<CardEntity>(tableKey(tenantId), cardKey(seq));
+        return { conversationId: e.conversationId, activityId: e.activityId, channelId: e.channelId, postedAt: new Date(e.postedAt) };
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+/** 409 or 412: the row was created, changed or deleted by someone else meanwhile. 404: it is gone. */
+function isGone(error: unknown): boolean {
+  return isConflict(error) || isNotFound(error);
+}

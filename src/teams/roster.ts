@@ -1,0 +1,71 @@
+// Who is in an IT team, asked from Teams and remembered briefly: membership decides who may act on a
+// request as IT, and the members are the choices of "Assign to".
+
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Person } from '../intake/draft';
+import type { Clock } from '../lib/clock';
+import type { ConversationRef } from '../storage/conversationReferences';
+import { membersOf } from './members';
+import type { ProactiveSender } from './sender';
+
+/** Long enough to spare Teams a call per press, short enough that someone who left loses access soon. */
+const TTL_MS = 2 * 60_000;
+const MEMBERS_LIMIT = 500;
+const CACHE_LIMIT = 10_000;
+
+interface Cached<T> {
+  value: T;
+  at: number;
+}
+
+export class Roster {
+  private readonly membership = new Map<string, Cached<Person | undefined>>();
+  private readonly teams = new Map<string, Cached<Person[]>>();
+
+  constructor(
+    private readonly sender: ProactiveSender,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The member of `teamId` with this AAD object id, as Teams knows them; undefined if not a member. */
+  async member(context: TurnContext, teamId: string, aadObjectId: string): Promise<Person | undefined> {
+    const key = `${teamId}|${aadObjectId}`;
+    const cached = this.fresh(this.membership.get(key));
+    if (cached) return cached.value;
+    let found: Person | undefined;
+    try {
+      const account = await TeamsInfo.getTeamMember(context, teamId, aadObjectId);
+      found = { aadObjectId: (account.aadObjectId ?? aadObjectId).toLowerCase(), name: account.name };
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    remember(this.membership, key, { value: found, at: this.clock.now().getTime() });
+    return found;
+  }
+
+  /** The team's members, for "Assign to": asked in the turn at hand, or through a stored channel address. */
+  async members(via: TurnContext | ConversationRef, teamId: string): Promise<Person[]> {
+    const cached = this.fresh(this.teams.get(teamId));
+    if (cached) return cached.value;
+    const members = 'activity' in via ? await membersOf(via, teamId, MEMBERS_LIMIT) : await this.sender.teamMembers(via, teamId, MEMBERS_LIMIT);
+    remember(this.teams, teamId, { value: members, at: this.clock.now().getTime() });
+    return members;
+  }
+
+  private fresh<T>(cached: Cached<T> | undefined): Cached<T> | undefined {
+    return cached && this.clock.now().getTime() - cached.at < TTL_MS ? cached : undefined;
+  }
+}
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > CACHE_LIMIT) {
+    const oldest = cache.keys().next().value;
+    if (oldest !== undefined) cache.delete(oldest);
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'statusCode' in error && error.statusCode === 404;
+}
