@@ -35,9 +35,9 @@ export function classify(error: unknown, now: number = Date.now()): Failure {
 export const RETRY_BASE_MS = 1_000;
 const MAX_MS = 5 * 60_000;
 
-/** Exponential backoff with jitter around it (0.5x to 1.5x), never shorter than Retry-After. */
+/** Exponential backoff with jitter around it (0.5x to 1.5x), at most 5 minutes, never shorter than Retry-After. */
 export function backoffMs(attempts: number, retryAfterMs?: number, baseMs = RETRY_BASE_MS, random: () => number = Math.random): number {
-  const exponential = Math.min(MAX_MS, baseMs * 2 ** Math.min(attempts, 20)) * (0.5 + random());
+  const exponential = Math.min(MAX_MS, baseMs * 2 ** Math.min(attempts, 20) * (0.5 + random()));
   return Math.max(exponential, retryAfterMs ?? 0);
 }
 

@@ -9,7 +9,7 @@ import type { Logger } from '../lib/logger';
 import type { Notification } from '../requests/notifications';
 import type { OutboxItem, OutboxStore, PostedCard } from '../storage/outbox';
 import { backoffMs, classify, type Failure } from './failures';
-import { APP_LIMITS, CONVERSATION_LIMITS, Pacer, paced } from './pacing';
+import { APP_LIMITS, CONVERSATION_LIMITS, Pacer, paced, sleep } from './pacing';
 
 /** Sends one item; resolves with the card's message when it posted a request card. */
 export type Deliver = (item: OutboxItem) => Promise<PostedCard | undefined>;
@@ -38,6 +38,8 @@ export interface OutboxWorkerOptions {
 }
 
 const BATCH = 200;
+/** Attempts at recording a delivery before leaving it to the lease. */
+const BOOKKEEPING_TRIES = 3;
 const TENANTS_REFRESH_MS = 60_000;
 
 export class OutboxWorker {
@@ -148,7 +150,12 @@ export class OutboxWorker {
       const key = `${tenantId}|${group}`;
       if (this.busy.has(key)) continue;
       if (this.busy.size >= (this.options.parallel ?? 16)) break;
-      const work = this.work(queue).finally(() => this.busy.delete(key));
+      const work = this.work(queue)
+        .catch((error: unknown) => {
+          // Storage failed while the conversation was in hand: its items wait for the next pass.
+          this.options.logger.warn({ err: error, tenantId, group }, 'outbox work stopped by an error; it resumes on the next pass');
+        })
+        .finally(() => this.busy.delete(key));
       this.busy.set(key, work);
     }
   }
@@ -169,31 +176,51 @@ export class OutboxWorker {
 
   /** One delivery; false when the conversation must wait (a retry later). */
   private async attempt(item: OutboxItem): Promise<boolean> {
-    const { logger, outbox, clock } = this.options;
+    const { logger, outbox } = this.options;
     const ids = { tenantId: item.tenantId, outboxKey: item.key, kind: item.notification.kind, seq: item.notification.seq, attempts: item.attempts };
+    let card: PostedCard | undefined;
     try {
-      const card = await paced(this.conversationPacer, this.appPacer, item.pace, () => this.options.deliver(item));
-      await outbox.delivered(item, card);
-      if (item.attempts > 0) logger.info(ids, 'notification delivered after retries');
-      return true;
+      card = await paced(this.conversationPacer, this.appPacer, item.pace, () => this.options.deliver(item));
     } catch (error) {
-      const now = clock.now();
-      const failure = classify(error, now.getTime());
-      const tooOld = now.getTime() - item.createdAt.getTime() > (this.options.giveUpAfterMs ?? 24 * 3_600_000);
-      if (failure.kind === 'retry' && !tooOld) {
-        const delay = backoffMs(item.attempts, failure.retryAfterMs, this.options.retryBaseMs);
-        logger.warn({ ...ids, status: failure.status, retryInMs: Math.round(delay), reason: failure.reason }, 'notification not delivered; will retry');
-        await outbox.retryLater(item, new Date(now.getTime() + delay), failure.reason);
-        return false;
-      }
-      const final: Failure = failure.kind === 'retry' ? { kind: 'permanent', reason: `gave up after ${String(item.attempts + 1)} attempts: ${failure.reason}` } : failure;
-      logger.error({ ...ids, status: final.status, reason: final.reason }, 'notification cannot be delivered; recorded and reported');
-      // The report is queued before the item leaves the outbox, so that nothing is ever lost between them.
-      const report = await this.options.report(item, final);
-      const reported = await outbox.reportOnce(item, report, now);
-      await outbox.failed(item, final.reason, now);
-      if (reported && report) this.kick(item.tenantId);
-      return true;
+      return this.failed(item, error, ids);
     }
+    // Sent: from here on a failure must not send it again, so the bookkeeping is retried on its own.
+    for (let tries = 1; ; tries++) {
+      try {
+        await outbox.delivered(item, card);
+        break;
+      } catch (error) {
+        if (tries >= BOOKKEEPING_TRIES) {
+          logger.error({ ...ids, err: error }, 'notification delivered but not marked so: it may be sent again when its lease ends');
+          return false;
+        }
+        await sleep(backoffMs(tries, undefined, this.options.retryBaseMs));
+      }
+    }
+    if (item.attempts > 0) logger.info(ids, 'notification delivered after retries');
+    return true;
   }
+
+  /** A retryable failure waits out its backoff (false: the conversation waits); a permanent one is recorded and reported (true: go on). */
+  private async failed(item: OutboxItem, error: unknown, ids: Record<string, unknown>): Promise<boolean> {
+    const { logger, outbox, clock } = this.options;
+    const now = clock.now();
+    const failure = classify(error, now.getTime());
+    const tooOld = now.getTime() - item.createdAt.getTime() > (this.options.giveUpAfterMs ?? 24 * 3_600_000);
+    if (failure.kind === 'retry' && !tooOld) {
+      const delay = backoffMs(item.attempts, failure.retryAfterMs, this.options.retryBaseMs);
+      logger.warn({ ...ids, status: failure.status, retryInMs: Math.round(delay), reason: failure.reason }, 'notification not delivered; will retry');
+      await outbox.retryLater(item, new Date(now.getTime() + delay), failure.reason);
+      return false;
+    }
+    const final: Failure = failure.kind === 'retry' ? { kind: 'permanent', reason: `gave up after ${String(item.attempts + 1)} attempts: ${failure.reason}` } : failure;
+    logger.error({ ...ids, status: final.status, reason: final.reason }, 'notification cannot be delivered; recorded and reported');
+    // The report is queued before the item leaves the outbox, so that nothing is ever lost between them.
+    const report = await this.options.report(item, final);
+    const reported = await outbox.reportOnce(item, report, now);
+    await outbox.failed(item, final.reason, now);
+    if (reported && report) this.kick(item.tenantId);
+    return true;
+  }
+
 }

@@ -99,11 +99,13 @@ function checkNote(text: string, what: string, empty: string): string | undefine
 /** Why the current state does not allow the action, in words for the person who tried. */
 function notNow(request: ServiceRequest, action: Action): string {
   const { reference, status } = request;
-  if (action.kind === 'take' && request.assignee) return `${request.assignee.name} already took ${reference}.`;
-  if (status === 'Resolved' && roleFor(action) === 'it') return `${reference} is resolved and waits for the requester to confirm it.`;
+  const role = roleFor(action);
+  if (status === 'Resolved' && role === 'it') return `${reference} is resolved and waits for the requester to confirm it.`;
+  if (status === 'Resolved') return `${reference} is resolved: press Fixed, thank you, or Still not working.`;
   if (!isOpen(request)) return `${reference} is already ${status.toLowerCase()}, so nothing was changed.`;
+  if (action.kind === 'take' && request.assignee) return `${request.assignee.name} already took ${reference}.`;
   if (action.kind === 'resume') return `${reference} is not on hold.`;
-  if (action.kind === 'confirm' || action.kind === 'reopen') return `${reference} is not resolved yet, so there is nothing to confirm.`;
+  if (action.kind === 'confirm' || action.kind === 'reopen') return `${reference} is not resolved, so there is nothing to ${action.kind}.`;
   return `That cannot be done while ${reference} is ${status.toLowerCase()}.`;
 }
 
@@ -124,10 +126,10 @@ function allowed(request: ServiceRequest, action: Action): boolean {
  * Event times never go backwards, so the history keeps its order even when instances' clocks differ.
  */
 export function apply(request: ServiceRequest, action: Action, actor: Person, now: Date, autoCloseDays: number): Transition {
+  if (!allowed(request, action)) return { ok: false, reason: notNow(request, action) };
   const problem = noteProblem(action);
   if (problem !== undefined) return { ok: false, reason: problem, field: 'note' };
   if (action.kind === 'duplicate' && action.of.seq === request.seq) return { ok: false, reason: 'A request cannot duplicate itself. Give the reference of the other request.', field: 'note' };
-  if (!allowed(request, action)) return { ok: false, reason: notNow(request, action) };
 
   const at = new Date(Math.max(now.getTime(), request.updatedAt.getTime()));
   const event = (kind: EventKind, extra: Partial<RequestEvent> = {}): RequestEvent => ({ seq: request.seq, n: request.eventCount + 1, at, actor, kind, ...extra });
@@ -155,7 +157,7 @@ export function apply(request: ServiceRequest, action: Action, actor: Person, no
     case 'hold':
       return next('On hold', { hold: { reason: action.reason, note: action.note } }, event('held', { note: action.note, holdReason: action.reason }));
     case 'resume':
-      return next('In progress', {}, event('resumed'));
+      return next(request.assignee ? 'In progress' : 'New', {}, event('resumed'));
     case 'resolve':
       return next('Resolved', { resolution: action.note, closesAt: new Date(at.getTime() + autoCloseDays * DAY_MS) }, event('resolved', { note: action.note }));
     case 'duplicate':
@@ -171,7 +173,8 @@ export function apply(request: ServiceRequest, action: Action, actor: Person, no
     case 'confirm':
       return next('Closed', { ...(request.resolution === undefined ? {} : { resolution: request.resolution }) }, event('confirmed'));
     case 'reopen':
-      return next('In progress', {}, event('reopened', { note: action.reason }));
+      // Back to whoever resolved it; New (so that someone can take it) when nobody had.
+      return next(request.assignee ? 'In progress' : 'New', {}, event('reopened', { note: action.reason }));
     case 'route':
       return next(request.status, { route: action.route, ...keepHold(request) }, event('routed', { target: action.route.channelName }));
     case 'autoClose':
@@ -216,6 +219,31 @@ export function isLatestChange(request: ServiceRequest, latest: RequestEvent | u
     cancel: 'cancelled', reply: 'replied', confirm: 'confirmed', reopen: 'reopened',
   };
   if (kinds[action.kind] !== latest.kind) return false;
-  const note = 'note' in action ? action.note : 'question' in action ? action.question : 'text' in action ? action.text : 'reason' in action ? action.reason : undefined;
-  return note === undefined || note === latest.note;
+  const { note, holdReason, assignee, target } = whatItRecords(action, actor);
+  return note === latest.note && holdReason === latest.holdReason && assignee === latest.assignee?.aadObjectId && target === latest.target;
+}
+
+/** What an action's event records besides its kind, to recognise the same action pressed twice. */
+function whatItRecords(action: Action, actor: Person): { note?: string; holdReason?: HoldReason; assignee?: string; target?: string } {
+  switch (action.kind) {
+    case 'take':
+      return { assignee: actor.aadObjectId };
+    case 'assign':
+      return { assignee: action.to.aadObjectId };
+    case 'ask':
+      return { note: action.question, holdReason: 'requester' };
+    case 'hold':
+      return { note: action.note, holdReason: action.reason };
+    case 'resolve':
+      return { note: action.note };
+    case 'duplicate':
+      return { target: action.of.reference };
+    case 'cancel':
+    case 'reopen':
+      return { note: action.reason };
+    case 'reply':
+      return { note: action.text };
+    default:
+      return {};
+  }
 }

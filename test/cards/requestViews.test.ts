@@ -2,67 +2,16 @@ import assert from 'node:assert/strict';
 import { requestDetailCard } from '../../src/cards/intakeViews';
 import { inert, type AdaptiveCard } from '../../src/cards/render';
 import { itRequestCard, requestUpdateCard } from '../../src/cards/requestViews';
-import type { Answers } from '../../src/intake/answers';
-import { newDraft, type Person } from '../../src/intake/draft';
-import { previewOf, type ReviewContext } from '../../src/intake/review';
 import { DEFAULT_POLICY } from '../../src/policy/policy';
 import { describeEvent, threadLineText, type TellableEvent } from '../../src/requests/describe';
-import { apply, type Action } from '../../src/requests/lifecycle';
 import type { PersonalUpdate, UpdateKind } from '../../src/requests/notifications';
-import { newRequest, type EventKind, type RequestEvent, type RequestStatus, type ServiceRequest } from '../../src/requests/request';
+import { type EventKind, type RequestEvent, type RequestStatus, type ServiceRequest } from '../../src/requests/request';
 import { actionsOf, displayTexts, HOSTILE_PARTS, inputOf, nodesOf, type Card } from '../support/cards';
 import { checkCard } from '../support/cardCheck';
+import { CONTEXT, IVAN, MEGAN, NOW, TESS, after, hold, inEach, resolve, submitted, take } from '../support/requests';
 
-const NOW = new Date('2026-12-01T02:30:00Z'); // Tue 1 Dec 2026, 10:30 in Perth
-const CONTEXT: ReviewContext = { policy: DEFAULT_POLICY, timeZone: 'Australia/Perth', now: NOW };
-const TESS: Person = { aadObjectId: 'a1111111-1111-4111-8111-111111111111', name: 'Tess Nguyen' };
-const MEGAN: Person = { aadObjectId: 'e5555555-5555-4555-8555-555555555555', name: 'Megan Bowen' };
-const IVAN: Person = { aadObjectId: 'b2222222-2222-4222-8222-222222222222', name: 'Ivan Brooks' };
 const MEMBERS = [MEGAN, IVAN];
 const HOSTILE = Object.values(HOSTILE_PARTS).join(' and ');
-
-/** A P2 incident at one branch, posted to IT's channel, as REQ-0042. */
-function submitted(text: { title?: string; description?: string; requester?: Person } = {}): ServiceRequest {
-  const answers: Answers = {
-    what: {
-      kind: 'incident',
-      serviceId: 'self-check',
-      title: text.title ?? 'Self-check rejects every card',
-      description: text.description ?? 'The self-check machine at Branch 2 rejects every library card since opening.',
-      startedOn: '2026-12-01',
-    },
-    impact: { reach: 'medium', patrons: 40, staff: 2 },
-    urgency: { stopped: true },
-    risks: {},
-  };
-  const draft = newDraft('tenant', 'draft-1', text.requester ?? TESS, NOW);
-  return newRequest(draft, previewOf(answers, CONTEXT), 42, NOW, { teamId: 'team', channelId: 'channel', channelName: 'Service desk' }).request;
-}
-
-/** The request after each action in turn; fails if the lifecycle refuses one. */
-function after(request: ServiceRequest, ...steps: [Action, Person][]): ServiceRequest {
-  return steps.reduce((current, [action, actor]) => {
-    const change = apply(current, action, actor, NOW, DEFAULT_POLICY.autoCloseDays);
-    assert.ok(change.ok, `${action.kind} was refused: ${change.ok ? '' : change.reason}`);
-    return change.request;
-  }, request);
-}
-
-const take: [Action, Person] = [{ kind: 'take' }, MEGAN];
-const hold = (note = 'The vendor sends a new card reader on Thursday.'): [Action, Person] => [{ kind: 'hold', reason: 'vendor', note }, MEGAN];
-const resolve = (note = 'Replaced the card reader; it reads every card again.'): [Action, Person] => [{ kind: 'resolve', note }, MEGAN];
-
-/** One request in each status. */
-function inEach(base = submitted()): Record<RequestStatus, ServiceRequest> {
-  return {
-    New: base,
-    'In progress': after(base, take),
-    'On hold': after(base, take, hold()),
-    Resolved: after(base, take, resolve()),
-    Closed: after(base, take, resolve(), [{ kind: 'confirm' }, TESS]),
-    Cancelled: after(base, [{ kind: 'cancel', reason: 'It works again after a restart.' }, TESS]),
-  };
-}
 
 const verbsOf = (card: AdaptiveCard): string[] => actionsOf(card).map((a) => a.verb).sort();
 const update = (kind: UpdateKind, extra: Partial<PersonalUpdate> = {}): PersonalUpdate => ({ kind, n: 2, actor: MEGAN.name, ...extra });

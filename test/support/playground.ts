@@ -209,6 +209,9 @@ export function cardWithText(scope: Page | Locator, text: string | RegExp): Loca
  * not deliver unmentioned channel messages), then the text, then Post. Resolves with the new thread.
  */
 export async function postMentioningBot(page: Page, botName: string, text: string): Promise<Locator> {
+  // Counted before typing: the new-post box is a card too, and matches once it holds the text.
+  const threads = threadsWith(page, `${botName} ${text}`);
+  const before = await threads.count();
   const composer = page.locator('div[role=textbox][contenteditable=true]').first();
   await composer.click();
   await page.keyboard.type(`@${botName.slice(0, 3)}`);
@@ -216,10 +219,14 @@ export async function postMentioningBot(page: Page, botName: string, text: strin
   await composer.locator('span.mention', { hasText: botName }).waitFor();
   await page.keyboard.type(` ${text}`);
   await page.getByRole('button', { name: 'Post', exact: true }).click();
-  // Threads are listed newest first.
-  const thread = page.locator('div.fui-Card[role=group]').filter({ hasText: `${botName} ${text}` }).first();
-  await thread.waitFor();
-  return thread;
+  // Threads are listed newest first; waiting for one more tells a second identical post from the first.
+  await threads.nth(before).waitFor();
+  return threads.first();
+}
+
+/** The threads of the open channel whose text (the root post and its replies) matches, newest first. */
+export function threadsWith(page: Page, text: string | RegExp): Locator {
+  return page.locator('div.fui-Card[role=group]').filter({ hasText: text });
 }
 
 /**
@@ -280,6 +287,18 @@ export async function nextBotMessage(page: Page, act: () => Promise<void>, timeo
   return next;
 }
 
+/**
+ * Waits for the bot message in the open personal chat that shows `text` (a message the bot sent on its own,
+ * such as an update), and resolves with it pinned by its place in the chat: its card may be replaced later.
+ */
+export async function botMessageWith(page: Page, text: string, timeout = 10_000): Promise<Locator> {
+  const messages = botMessages(page);
+  await messages.filter({ hasText: text }).first().waitFor({ timeout });
+  const index = (await messages.allInnerTexts()).findIndex((shown) => shown.includes(text));
+  if (index < 0) throw new Error(`A bot message shows "${text}" but its text could not be read`);
+  return messages.nth(index);
+}
+
 /** Picks a choice of a filtered Input.ChoiceSet (a combobox with a drop-down list) as a person does: open it, click the option. */
 export async function chooseOption(page: Page, combobox: Locator, option: string | RegExp): Promise<void> {
   await combobox.click();
@@ -295,10 +314,18 @@ export async function pickDate(page: Page, dateInput: Locator, isoDay: string): 
   await page.getByRole('dialog', { name: 'Calendar' }).getByRole('button', { name: `${day}, ${monthName}, ${year}`, exact: true }).click();
 }
 
+/** A banner the client shows under a card after a press, with a button to dismiss it. */
+const INVOKE_BANNER = 'div:has(> button[aria-label="Dismiss Invoke Message"])';
+
 /**
  * The red banners the client shows under a card when a press fails (an `application/vnd.microsoft.error`
  * answer, or "Unable to reach app"). The grey "Your response was sent to the app" banner is not one of them.
  */
 export function errorBanners(scope: Page | Locator): Locator {
-  return scope.locator('div:has(> button[aria-label="Dismiss Invoke Message"]):not([aria-label="Display Invoked Message"])');
+  return scope.locator(`${INVOKE_BANNER}:not([aria-label="Display Invoked Message"])`);
+}
+
+/** Every banner under the cards: the grey ones (the answer was a card, or a message to show) and the red ones. */
+export function invokeBanners(scope: Page | Locator): Locator {
+  return scope.locator(INVOKE_BANNER);
 }

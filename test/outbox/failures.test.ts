@@ -1,0 +1,134 @@
+// What a failed delivery means: retry (and when) or give up. Errors are built the way the Bot Connector
+// client throws them: a RestError from @azure/core-rest-pipeline carrying the response and its headers.
+
+import assert from 'node:assert/strict';
+import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
+import { backoffMs, classify, RETRY_BASE_MS, Undeliverable } from '../../src/outbox/failures';
+import { LiaisonError } from '../../src/lib/errors';
+
+const NOW = Date.parse('2026-12-01T02:30:00Z');
+const MINUTES_5 = 5 * 60_000;
+
+/** An HTTP error from the Bot Connector, as core-client's deserialization policy builds it. */
+function httpError(statusCode: number, headers: Record<string, string> = {}): RestError {
+  const request = createPipelineRequest({ url: 'https://smba.trafficmanager.net/teams/v3/conversations/19%3Aabc%40thread.tacv2/activities', method: 'POST' });
+  return new RestError(`Unexpected status code: ${String(statusCode)}`, {
+    statusCode,
+    request,
+    response: { request, status: statusCode, headers: createHttpHeaders(headers), bodyAsText: '' },
+  });
+}
+
+/** A request that never got an answer: the socket was reset. */
+function networkError(code = 'ECONNRESET'): RestError {
+  return new RestError('read ECONNRESET', { code, request: createPipelineRequest({ url: 'https://smba.trafficmanager.net/teams/v3/conversations' }) });
+}
+
+describe('delivery failures', () => {
+  describe('classify', () => {
+    it('429 with Retry-After in seconds: retry after that long', () => {
+      assert.deepEqual(classify(httpError(429, { 'Retry-After': '3' }), NOW), { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 3_000 });
+    });
+
+    it('429 with Retry-After as an HTTP date: retry at that date', () => {
+      const failure = classify(httpError(429, { 'retry-after': new Date(NOW + 5_000).toUTCString() }), NOW);
+      assert.deepEqual(failure, { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 5_000 });
+    });
+
+    it('429 with a Retry-After date in the past: retry without waiting for it', () => {
+      const failure = classify(httpError(429, { 'retry-after': new Date(NOW - 60_000).toUTCString() }), NOW);
+      assert.deepEqual(failure, { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 0 });
+    });
+
+    it('429 without Retry-After, or with one that means nothing: retry on our own backoff', () => {
+      const meaningless: Record<string, string>[] = [{}, { 'retry-after': '' }, { 'retry-after': 'soon' }];
+      for (const headers of meaningless) {
+        assert.deepEqual(classify(httpError(429, headers), NOW), { kind: 'retry', reason: '429 RestError', status: 429 }, JSON.stringify(headers));
+      }
+    });
+
+    it('Retry-After is honoured on other retryable statuses too', () => {
+      assert.deepEqual(classify(httpError(503, { 'retry-after': '120' }), NOW), { kind: 'retry', reason: '503 RestError', status: 503, retryAfterMs: 120_000 });
+    });
+
+    const statuses: [number, 'retry' | 'permanent', string][] = [
+      [408, 'retry', 'request timeout'],
+      [412, 'retry', "a lost race on Teams' side"],
+      [429, 'retry', 'throttled'],
+      [500, 'retry', 'server error'],
+      [502, 'retry', 'bad gateway'],
+      [503, 'retry', 'service unavailable'],
+      [504, 'retry', 'gateway timeout'],
+      [401, 'retry', "Liaison's credentials refused: the operator fixes the setting, the message is fine"],
+      [400, 'permanent', 'a malformed message'],
+      [403, 'permanent', 'the bot is not in the conversation any more'],
+      [404, 'permanent', 'the conversation or message is gone'],
+      [413, 'permanent', 'the message is too big'],
+    ];
+    for (const [status, kind, why] of statuses) {
+      it(`${String(status)} (${why}): ${kind}`, () => {
+        const failure = classify(httpError(status), NOW);
+        assert.equal(failure.kind, kind);
+        assert.equal(failure.status, status);
+        assert.match(failure.reason, new RegExp(`^${String(status)} `));
+      });
+    }
+
+    it('an error without a status (the network) is retried, naming its code', () => {
+      for (const error of [networkError('ECONNRESET'), Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })]) {
+        assert.deepEqual(classify(error, NOW), { kind: 'retry', reason: 'network: ECONNRESET' });
+      }
+      assert.deepEqual(classify(networkError('ETIMEDOUT'), NOW), { kind: 'retry', reason: 'network: ETIMEDOUT' });
+    });
+
+    it("LiaisonError('SEND_FAILED') is permanent, with its message as the reason", () => {
+      assert.deepEqual(classify(new LiaisonError('SEND_FAILED', 'No conversation with this person.'), NOW), { kind: 'permanent', reason: 'No conversation with this person.' });
+    });
+
+    it('Undeliverable is permanent, with its message as the reason', () => {
+      assert.deepEqual(classify(new Undeliverable('The request card was never posted.'), NOW), { kind: 'permanent', reason: 'The request card was never posted.' });
+    });
+  });
+
+  describe('backoffMs', () => {
+    const middle = (): number => 0.5; // jitter factor 1.0
+
+    it('doubles with each attempt from the base', () => {
+      assert.deepEqual(
+        [0, 1, 2, 3, 4, 5].map((attempts) => backoffMs(attempts, undefined, RETRY_BASE_MS, middle)),
+        [1_000, 2_000, 4_000, 8_000, 16_000, 32_000],
+      );
+    });
+
+    it('starts from the configured base', () => {
+      assert.equal(backoffMs(2, undefined, 250, middle), 1_000);
+    });
+
+    it('is capped at 5 minutes, however many attempts', () => {
+      for (const attempts of [9, 10, 20, 50, 1_000]) assert.equal(backoffMs(attempts, undefined, RETRY_BASE_MS, middle), MINUTES_5, String(attempts));
+    });
+
+    it('jitters between 0.5x and 1.5x', () => {
+      const at = (r: number): number => backoffMs(3, undefined, RETRY_BASE_MS, () => r);
+      assert.equal(at(0), 4_000);
+      assert.equal(at(0.25), 6_000);
+      assert.equal(at(0.75), 10_000);
+      assert.ok(at(0.999_999) < 12_000);
+      for (let i = 0; i < 50; i++) {
+        const delay = backoffMs(3);
+        assert.ok(delay >= 4_000 && delay < 12_000, String(delay));
+      }
+    });
+
+    it('is never shorter than Retry-After', () => {
+      assert.equal(backoffMs(0, 10_000, RETRY_BASE_MS, middle), 10_000);
+      assert.equal(backoffMs(0, 10_000, RETRY_BASE_MS, () => 0.999), 10_000);
+      assert.equal(backoffMs(20, 10 * 60_000, RETRY_BASE_MS, middle), 10 * 60_000, 'Retry-After beyond the cap still wins');
+    });
+
+    it('uses its own backoff when that is longer than Retry-After', () => {
+      assert.equal(backoffMs(5, 3_000, RETRY_BASE_MS, middle), 32_000);
+      assert.equal(backoffMs(5, 0, RETRY_BASE_MS, middle), 32_000);
+    });
+  });
+});
