@@ -27,20 +27,32 @@ export class Roster {
     private readonly clock: Clock,
   ) {}
 
-  /** The member of `teamId` with this AAD object id, as Teams knows them; undefined if not a member. */
-  async member(context: TurnContext, teamId: string, aadObjectId: string): Promise<Person | undefined> {
-    const key = `${teamId}|${aadObjectId}`;
+  /**
+   * The person pressing in this turn, as a member of `teamId`; undefined if they are not in it. Asked by
+   * their Teams user id (`29:...`), which every Bot Connector knows members by, and accepted only when
+   * the member's AAD object id is the one the activity carries.
+   */
+  async presser(context: TurnContext, teamId: string): Promise<Person | undefined> {
+    const { id: userId, aadObjectId } = context.activity.from;
+    if (!aadObjectId) return undefined;
+    const key = `${teamId}|${userId}`;
     const cached = this.fresh(this.membership.get(key));
     if (cached) return cached.value;
     let found: Person | undefined;
     try {
-      const account = await TeamsInfo.getTeamMember(context, teamId, aadObjectId);
-      found = { aadObjectId: (account.aadObjectId ?? aadObjectId).toLowerCase(), name: account.name };
+      const account = await TeamsInfo.getTeamMember(context, teamId, userId);
+      if (account.aadObjectId?.toLowerCase() === aadObjectId.toLowerCase()) found = { aadObjectId: aadObjectId.toLowerCase(), name: account.name };
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
     remember(this.membership, key, { value: found, at: this.clock.now().getTime() });
     return found;
+  }
+
+  /** The member of the team with this AAD object id (someone to assign a request to), if there is one. */
+  async member(context: TurnContext, teamId: string, aadObjectId: string): Promise<Person | undefined> {
+    const id = aadObjectId.toLowerCase();
+    return (await this.members(context, teamId)).find((m) => m.aadObjectId === id);
   }
 
   /** The team's members, for "Assign to": asked in the turn at hand, or through a stored channel address. */

@@ -470,6 +470,8 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     for (const button of ['Take it', 'Assign', 'Resolve', 'Ask the requester', 'Put on hold', 'Duplicate']) {
       assert.equal(await card.getByRole('button', { name: button, exact: true }).count(), 1, `the card has ${button}`);
     }
+    // REQ-0001 went to the channel when it was filed in i, and was cancelled in j: it is not posted again.
+    assert.equal(await threadsWith(p, `REQ-0001: ${REQUEST.title}`).count(), 1, 'one REQ-0001 thread');
   });
 
   it('o. tells the requester in the personal chat that REQ-0002 is now with IT', async () => {

@@ -86,7 +86,7 @@ export function itAction(kind: ItActionKind) {
     }
     let member: Person | undefined;
     try {
-      member = await services.roster.member(context, route.teamId, actor.aadObjectId);
+      member = await services.roster.presser(context, route.teamId);
     } catch (error) {
       log.warn({ ...ids, err: error }, 'could not check team membership');
       return messageResponse(NO_CHECK);
