@@ -91,6 +91,16 @@ function itRequestThread(page: Page): Locator {
 /** Written to .artifacts/e2e/ when a step fails: the page, Liaison's log and the Playground's log. */
 const FAILURE_FILES = ['playground-failure.png', 'playground-failure-liaison.log', 'playground-failure-playground.log'];
 
+/** `@Liaison setup` in the IT channel: the thread it starts and the setup card in it. */
+async function openSetup(p: Page, config: PlaygroundConfig): Promise<{ thread: Locator; card: Locator }> {
+  const channel = config.team.channels[0]!;
+  await openConversation(p, `${config.team.name} - ${channel.name}`);
+  const thread = await postMentioningBot(p, config.bot.name, 'setup');
+  const card = cardWithText(thread, `Connect ${channel.name} to Liaison`);
+  await card.waitFor({ timeout: ANSWER_MS });
+  return { thread, card };
+}
+
 describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
   this.timeout(60_000);
 
@@ -202,10 +212,7 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
   it('c. connects IT Service Desk with @Liaison setup and Save', async () => {
     const p = page!;
     const channel = config.team.channels[0]!;
-    await openConversation(p, `${config.team.name} - ${channel.name}`);
-    const thread = await postMentioningBot(p, config.bot.name, 'setup');
-    const card = cardWithText(thread, `Connect ${channel.name} to Liaison`);
-    await card.waitFor({ timeout: ANSWER_MS });
+    const { thread, card } = await openSetup(p, config);
     await screenshot(p, '03-it-service-desk-setup-card');
 
     const weeklyThanks = card.getByRole('checkbox', { name: /weekly summary of thanks/ });
@@ -405,10 +412,7 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     needs('c');
     const p = page!;
     const channel = config.team.channels[0]!;
-    await openConversation(p, `${config.team.name} - ${channel.name}`);
-    const thread = await postMentioningBot(p, config.bot.name, 'setup');
-    const card = cardWithText(thread, `Connect ${channel.name} to Liaison`);
-    await card.waitFor({ timeout: ANSWER_MS });
+    const { thread, card } = await openSetup(p, config);
     const itRequests = card.getByRole('checkbox', { name: /new IT requests/ });
     assert.equal(await itRequests.isChecked(), true, 'the card shows what was saved in c');
     await itRequests.uncheck();
@@ -447,10 +451,7 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     needs('m');
     const p = page!;
     const channel = config.team.channels[0]!;
-    await openConversation(p, `${config.team.name} - ${channel.name}`);
-    const thread = await postMentioningBot(p, config.bot.name, 'setup');
-    const setup = cardWithText(thread, `Connect ${channel.name} to Liaison`);
-    await setup.waitFor({ timeout: ANSWER_MS });
+    const { thread, card: setup } = await openSetup(p, config);
     await setup.getByRole('checkbox', { name: /new IT requests/ }).check();
     await setup.getByRole('button', { name: 'Save' }).click();
     const saved = cardWithText(thread, `${channel.name} is connected to Liaison`);

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { LIBRARY_TEAM, TEST_TENANT_ID, USERS } from '../support/activities';
 import { startFakeConnector } from '../support/fakeConnector';
-import { startFlow, textOf, type Flow } from '../support/flow';
+import { textOf, type Flow } from '../support/flow';
 import { DAY_MS, P2_ANSWERS, Technician } from '../support/intake';
-import { ItDesk, IT_CHANNEL, connectItChannel, personalCards, useItRoster } from '../support/itChannel';
+import { ItDesk, itInstances, IT_CHANNEL, connectItChannel, personalCards } from '../support/itChannel';
 
 const { itStaff: IVAN } = USERS;
 const ANNOUNCEMENTS = LIBRARY_TEAM.channels.announcements;
@@ -27,17 +27,8 @@ async function submit(flow: Flow, service: string = P2_ANSWERS.what.service): Pr
 }
 
 describe('flow: routing requests to IT channels', () => {
-  let flows: Flow[] = [];
-  const start = async (options: Parameters<typeof startFlow>[0] = {}): Promise<Flow> => {
-    const flow = await startFlow({ background: false, ...options });
-    flows.push(flow);
-    useItRoster(flow);
-    return flow;
-  };
-  afterEach(async () => {
-    for (const flow of flows.reverse()) await flow.close();
-    flows = [];
-  });
+  const instances = itInstances({ background: false });
+  const start = instances.start;
 
   it('keeps a request waiting while IT has no channel, and posts it when one is connected', async () => {
     const flow = await start();

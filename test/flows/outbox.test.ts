@@ -4,9 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { TEST_TENANT_ID, USERS } from '../support/activities';
-import { startFlow, textOf, type Flow } from '../support/flow';
+import { textOf, type Flow } from '../support/flow';
 import { Technician } from '../support/intake';
-import { ItDesk, connectItChannel, personalCards, useItRoster } from '../support/itChannel';
+import { ItDesk, itInstances, connectItChannel, personalCards } from '../support/itChannel';
 
 const { itStaff: IVAN } = USERS;
 
@@ -34,17 +34,8 @@ async function fileOne(flow: Flow): Promise<void> {
 }
 
 describe('flow: the outbox', () => {
-  let flows: Flow[] = [];
-  const start = async (options: Parameters<typeof startFlow>[0] = {}): Promise<Flow> => {
-    const flow = await startFlow(options);
-    flows.push(flow);
-    useItRoster(flow);
-    return flow;
-  };
-  afterEach(async () => {
-    for (const flow of flows.reverse()) await flow.close();
-    flows = [];
-  });
+  const instances = itInstances();
+  const start = instances.start;
 
   it('delivers everything once and in order through 429s (with and without Retry-After) and a 503 outage', async () => {
     const flow = await start({ background: false });
@@ -93,7 +84,7 @@ describe('flow: the outbox', () => {
     assert.equal((await rows(first, 'outbox|')).length, 3, 'the card update, the line and the message wait in the outbox');
     // The instance goes away (its connector stays: it is Teams).
     await first.app.close(1_000);
-    flows = flows.filter((f) => f !== first);
+    instances.forget(first);
 
     const second = await start({ tables: first.tables, sharedConnector: connector });
     await drained(second);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Activity } from 'botbuilder';
 import { LIBRARY_TEAM, USERS, cardAction, channelMessage, rosterEntry, type TestUser } from './activities';
 import { actionOf, type Card } from './cards';
-import { cardOf, textOf, type Flow } from './flow';
+import { cardOf, startFlow, textOf, type Flow, type FlowOptions } from './flow';
 
 export const IT_CHANNEL = LIBRARY_TEAM.channels.itRequests;
 /** IT staff: the team's roster (Tess, the technician, is not in the IT team). */
@@ -106,4 +106,28 @@ export function personalCards(flow: Flow, user: TestUser = USERS.technician): Ca
       const card = cardOf(c.activity);
       return card ? [card] : [];
     });
+}
+
+/**
+ * Call in a describe: `start()` starts a flow with the IT roster (several make instances of one
+ * deployment when given the first one's tables and connector); after each test all are closed, last first.
+ */
+export function itInstances(defaults: FlowOptions = {}): { start: (options?: FlowOptions) => Promise<Flow>; forget: (flow: Flow) => void } {
+  let flows: Flow[] = [];
+  afterEach(async () => {
+    for (const flow of flows.reverse()) await flow.close();
+    flows = [];
+  });
+  return {
+    start: async (options = {}) => {
+      const flow = await startFlow({ ...defaults, ...options });
+      flows.push(flow);
+      useItRoster(flow);
+      return flow;
+    },
+    /** A flow the test closed itself. */
+    forget: (flow) => {
+      flows = flows.filter((f) => f !== flow);
+    },
+  };
 }
