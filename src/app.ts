@@ -79,7 +79,7 @@ export function createApp(deps: AppDeps): App {
   // The organisations with work in the background: those allowed, and those with a registered channel.
   const tenants = async (): Promise<string[]> => [...new Set([...config.allowedTenants, ...(await channelSettings.tenants())])];
   const outbox = tableOutbox(tables.client('Requests'));
-  const delivery = createDelivery({ sender, references: services.references, requests: services.requests, outbox, roster: services.roster, view: () => reviewContext(services), admins: config.admins, logger });
+  const delivery = createDelivery({ sender, references: services.references, requests: services.requests, channelSettings, routes: services.routes, roster: services.roster, view: () => reviewContext(services), admins: config.admins });
   const worker = new OutboxWorker({ outbox, ...delivery, tenants, clock, logger, ...deps.outbox });
   const sweeper = new Sweeper({ requests: services.requests, routes: services.routes, policy: services.policy, tenants, changed: kick, clock, logger });
 

@@ -2,17 +2,16 @@
 // closing resolved requests whose requester did not answer within the configured days. Every instance
 // runs it; each change is written with the request's etag, so two instances never apply it twice.
 
-import type { Person } from '../intake/draft';
 import type { Logger } from '../lib/logger';
 import type { Clock } from '../lib/clock';
 import { apply, type SystemAction } from '../requests/lifecycle';
 import { isOpen, type ServiceRequest } from '../requests/request';
+import { LIAISON } from '../requests/system';
 import type { Policy } from '../policy/policy';
 import type { IndexRow, RequestStore } from '../storage/requests';
 import { isConflict } from '../storage/tables';
 import type { Routes } from './routing';
 
-const LIAISON: Person = { aadObjectId: 'liaison', name: 'Liaison' };
 const BATCH = 100;
 
 export interface SweeperOptions {
@@ -65,7 +64,10 @@ export class Sweeper {
   /** Posts requests that waited for a channel to the channel now registered for them. */
   async routeWaiting(tenantId: string): Promise<void> {
     const { requests, routes } = this.options;
-    for (const row of await requests.waiting(tenantId, BATCH)) {
+    const rows = await requests.waiting(tenantId, BATCH);
+    // The channels as they are now (another instance may have found one unreachable meanwhile).
+    if (rows.length > 0) routes.forget(tenantId);
+    for (const row of rows) {
       await this.system(tenantId, row, async (request) => {
         if (request.route !== undefined) return undefined;
         const route = await routes.routeFor(tenantId, request.answers.what.serviceId);

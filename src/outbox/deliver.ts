@@ -6,27 +6,32 @@ import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { inert, type AdaptiveCard } from '../cards/render';
 import { itRequestCard, requestUpdateCard } from '../cards/requestViews';
 import type { ReviewContext } from '../intake/review';
-import type { Logger } from '../lib/logger';
 import { threadLineText } from '../requests/describe';
-import type { ServiceRequest } from '../requests/request';
+import { referenceOf, type Route, type ServiceRequest } from '../requests/request';
 import type { ConversationRef, ConversationReferenceStore } from '../storage/conversationReferences';
-import type { OutboxItem, OutboxStore, PostedCard } from '../storage/outbox';
+import type { OutboxItem, PostedCard } from '../storage/outbox';
+import type { Routes } from '../jobs/routing';
+import type { ChannelSettingsStore } from '../storage/channelSettings';
+import { isConflict } from '../storage/tables';
+import { apply } from '../requests/lifecycle';
+import { LIAISON } from '../requests/system';
 import type { RequestStore } from '../storage/requests';
 import type { Roster } from '../teams/roster';
 import type { ProactiveSender } from '../teams/sender';
 import { Undeliverable } from './failures';
-import type { Deliver, Report } from './worker';
+import type { Deliver, Report, ReportNotice } from './worker';
 
 export interface DeliveryDeps {
   sender: ProactiveSender;
   references: ConversationReferenceStore;
   requests: RequestStore;
-  outbox: OutboxStore;
+  channelSettings: ChannelSettingsStore;
+  /** Forgotten when a channel turns out unreachable. */
+  routes: Pick<Routes, 'forget'>;
   roster: Roster;
   view: () => ReviewContext;
-  /** AAD object ids of the people told when a personal chat cannot be reached. */
+  /** AAD object ids of the people told about what only they can fix (the first of them). */
   admins: readonly string[];
-  logger: Logger;
 }
 
 function cardActivity(card: AdaptiveCard, summary: string): Partial<Activity> {
@@ -102,18 +107,51 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
   };
 
   /**
-   * A request that never reached IT's channel: its requester is told. A requester's chat that cannot be
-   * reached: the first admin is told (more would repeat the news). Anything else is in the log.
+   * What Liaison does about a notification that cannot be delivered. A request card that cannot be
+   * posted: the channel stops receiving requests until its setup is saved again, and the request waits
+   * for a channel (its requester is told, through that change). The first admin hears once per channel,
+   * per person or per thread about what only they can fix.
    */
   const report: Report = async (item, failure) => {
     const n = item.notification;
-    if (n.kind === 'thread.start') {
-      const r = await deps.requests.getRequest(item.tenantId, n.seq);
-      return r && { kind: 'person.update', seq: n.seq, to: r.value.requester.aadObjectId, update: { kind: 'unreachable', n: r.value.eventCount, actor: 'Liaison' } };
-    }
+    const reference = referenceOf(n.seq);
     const admin = deps.admins[0];
-    if (n.kind === 'person.update' && admin !== undefined) {
-      return { kind: 'admin.notice', seq: n.seq, to: admin, text: `Liaison could not reach a requester in their personal chat about request ${String(n.seq)} (${failure.reason}). They may have removed the app; please ask them to open Liaison again.` };
+    const tell = (once: string, text: string): ReportNotice | undefined => (admin === undefined ? undefined : { once, notification: { kind: 'admin.notice', seq: n.seq, to: admin, text } });
+    switch (n.kind) {
+      case 'thread.start': {
+        const route = await unroute(item.tenantId, n.seq, failure.reason);
+        if (!route) return undefined;
+        return tell(
+          `channel|${route.channelId}`,
+          `Liaison could not post ${reference} in the channel ${route.channelName} (${failure.reason}): it may have been removed from the team. Requests wait until someone mentions Liaison there with setup and presses Save.`,
+        );
+      }
+      case 'card.update':
+      case 'thread.line':
+        return tell(`thread|${String(n.seq)}`, `Liaison could not update ${reference}'s thread in its IT channel (${failure.reason}): the card may have been deleted. The request itself is fine; its thread no longer shows changes.`);
+      case 'person.update':
+        return tell(`user|${n.to}`, `Liaison could not reach a requester in their personal chat about ${reference} (${failure.reason}). They may have removed the app; please ask them to open Liaison again.`);
+      case 'admin.notice':
+        return undefined;
+    }
+  };
+
+  /** Takes the request off the channel it could not be posted to (with its etag; a lost race is retried). */
+  const unroute = async (tenantId: string, seq: number, reason: string): Promise<Route | undefined> => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await deps.requests.getRequest(tenantId, seq);
+      const route = stored?.value.route;
+      if (!stored || !route) return undefined;
+      const t = apply(stored.value, { kind: 'unroute', reason }, LIAISON, deps.view().now, deps.view().policy.autoCloseDays);
+      if (!t.ok) return undefined;
+      await deps.channelSettings.markUnreachable(route.teamId, route.channelId, deps.view().now);
+      deps.routes.forget(tenantId);
+      try {
+        await deps.requests.changeRequest(stored, t.request, t.event);
+        return route;
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+      }
     }
     return undefined;
   };

@@ -14,8 +14,14 @@ import { APP_LIMITS, CONVERSATION_LIMITS, Pacer, paced, sleep } from './pacing';
 /** Sends one item; resolves with the card's message when it posted a request card. */
 export type Deliver = (item: OutboxItem) => Promise<PostedCard | undefined>;
 
-/** Whom to tell when an item cannot be delivered: a notification to queue, or nobody. */
-export type Report = (item: OutboxItem, failure: Failure) => Promise<Notification | undefined>;
+/** A notification about an undeliverable item, sent once per `once` key (a channel, a person, a thread). */
+export interface ReportNotice {
+  once: string;
+  notification: Notification;
+}
+
+/** What to do about an item that cannot be delivered; whom to tell, if anyone. */
+export type Report = (item: OutboxItem, failure: Failure) => Promise<ReportNotice | undefined>;
 
 export interface OutboxWorkerOptions {
   outbox: OutboxStore;
@@ -217,9 +223,11 @@ export class OutboxWorker {
     logger.error({ ...ids, status: final.status, reason: final.reason }, 'notification cannot be delivered; recorded and reported');
     // The report is queued before the item leaves the outbox, so that nothing is ever lost between them.
     const report = await this.options.report(item, final);
-    const reported = await outbox.reportOnce(item, report, now);
+    const reported = report !== undefined && (await outbox.reportOnce(item, report, now));
     await outbox.failed(item, final.reason, now);
-    if (reported && report) this.kick(item.tenantId);
+    // What the report changed (a request waiting again) has notifications of its own.
+    this.kick(item.tenantId);
+    if (reported) logger.info({ ...ids, once: report.once }, 'reported an undeliverable notification');
     return true;
   }
 

@@ -45,6 +45,8 @@ export function describeEvent(event: TellableEvent, policy: Policy, escape: (tex
       return `${who} cancelled the request${colonNote}`;
     case 'routed':
       return `Posted to IT in ${target}.`;
+    case 'unrouted':
+      return `Could not be posted to IT in ${target}; it waits until IT connects a channel again.`;
     case 'taken':
       return `${who} took it.`;
     case 'assigned':

@@ -23,7 +23,7 @@ export type RequesterAction =
   | { kind: 'reopen'; reason: string };
 
 /** What Liaison does by itself. */
-export type SystemAction = { kind: 'route'; route: Route } | { kind: 'autoClose' };
+export type SystemAction = { kind: 'route'; route: Route } | { kind: 'unroute'; reason: string } | { kind: 'autoClose' };
 
 export type Action = ItAction | RequesterAction | SystemAction;
 export type ItActionKind = ItAction['kind'];
@@ -82,6 +82,7 @@ const ROLE_OF: Record<Action['kind'], Role> = {
   confirm: 'requester',
   reopen: 'requester',
   route: 'system',
+  unroute: 'system',
   autoClose: 'system',
 };
 
@@ -116,7 +117,8 @@ function allowed(request: ServiceRequest, action: Action): boolean {
     case 'requester':
       return (requesterActionsFor(request) as readonly string[]).includes(action.kind);
     case 'system':
-      return action.kind === 'route' ? isOpen(request) && request.route === undefined : request.status === 'Resolved';
+      if (action.kind === 'autoClose') return request.status === 'Resolved';
+      return isOpen(request) && (action.kind === 'route' ? request.route === undefined : request.route !== undefined);
   }
 }
 
@@ -177,6 +179,11 @@ export function apply(request: ServiceRequest, action: Action, actor: Person, no
       return next(request.assignee ? 'In progress' : 'New', {}, event('reopened', { note: action.reason }));
     case 'route':
       return next(request.status, { route: action.route, ...keepHold(request) }, event('routed', { target: action.route.channelName }));
+    case 'unroute': {
+      const t = next(request.status, keepHold(request), event('unrouted', { target: request.route?.channelName ?? '', note: action.reason }));
+      if (t.ok) delete t.request.route;
+      return t;
+    }
     case 'autoClose':
       return next('Closed', { ...(request.resolution === undefined ? {} : { resolution: request.resolution }) }, event('closed'));
   }

@@ -41,6 +41,8 @@ export interface PersonalUpdate {
 export function notificationsFor(before: ServiceRequest | undefined, after: ServiceRequest, event: RequestEvent): Notification[] {
   const seq = after.seq;
   const out: Notification[] = [];
+  // The channel could not be reached: only the requester can be told, that it waits.
+  if (event.kind === 'unrouted') return [{ kind: 'person.update', seq, to: after.requester.aadObjectId, update: { kind: 'unreachable', n: event.n, actor: event.actor.name, ...(event.target === undefined ? {} : { target: event.target }) } }];
   if (after.route === undefined) return out;
 
   const posting = before?.route === undefined;

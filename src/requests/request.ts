@@ -63,6 +63,8 @@ export type EventKind =
   | 'submitted'
   | 'cancelled'
   | 'routed'
+  /** The IT channel could not be reached: the request waits for a channel again. */
+  | 'unrouted'
   | 'taken'
   | 'assigned'
   | 'asked'

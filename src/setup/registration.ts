@@ -12,6 +12,8 @@ export interface ChannelRegistration {
   praisePosts: boolean;
   updatedBy: { aadObjectId: string; name: string };
   updatedAt: Date;
+  /** Since when Liaison cannot post there (removed from the team, say); saving the setup again clears it. */
+  unreachableSince?: Date;
 }
 
 export interface RegistrationChoice {
@@ -57,9 +59,9 @@ function joinNames(names: readonly string[]): string {
 
 /**
  * The channel a request about `service` goes to: one registered for that service, else one taking every
- * service. Several candidates: the one registered first, so that routing does not change by itself.
+ * service; never one Liaison cannot post to. Several candidates: the one whose setup was saved first.
  */
 export function routeFor(service: string, registrations: readonly ChannelRegistration[]): ChannelRegistration | undefined {
-  const it = registrations.filter((r) => r.itRequests).sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.channelId.localeCompare(b.channelId));
+  const it = registrations.filter((r) => r.itRequests && r.unreachableSince === undefined).sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime() || a.channelId.localeCompare(b.channelId));
   return it.find((r) => r.services.includes(service)) ?? it.find((r) => r.services.length === 0);
 }

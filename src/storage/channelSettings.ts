@@ -11,6 +11,8 @@ export interface ChannelSettingsStore {
   itChannels(tenantId: string): Promise<ChannelRegistration[]>;
   /** The organisations with a registered channel (the ones whose outbox and schedules need work). */
   tenants(): Promise<string[]>;
+  /** Liaison could not post in the channel: no request goes there until its setup is saved again. */
+  markUnreachable(teamId: string, channelId: string, at: Date): Promise<void>;
 }
 
 interface RegistrationEntity {
@@ -27,6 +29,7 @@ interface RegistrationEntity {
   updatedById: string;
   updatedByName: string;
   updatedAt: Date;
+  unreachableSince?: Date;
 }
 
 function toRegistration(e: RegistrationEntity): ChannelRegistration {
@@ -40,6 +43,7 @@ function toRegistration(e: RegistrationEntity): ChannelRegistration {
     praisePosts: e.praisePosts,
     updatedBy: { aadObjectId: e.updatedById, name: e.updatedByName },
     updatedAt: new Date(e.updatedAt),
+    ...(e.unreachableSince === undefined ? {} : { unreachableSince: new Date(e.unreachableSince) }),
   };
 }
 
@@ -73,6 +77,14 @@ export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
         if (entity.tenantId) found.add(entity.tenantId);
       }
       return [...found];
+    },
+    async markUnreachable(teamId, channelId, at) {
+      const mark: Pick<RegistrationEntity, 'partitionKey' | 'rowKey' | 'unreachableSince'> = { partitionKey: tableKey(teamId), rowKey: tableKey(channelId), unreachableSince: at };
+      try {
+        await table.updateEntity(mark, 'Merge');
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
     },
     async save(r) {
       // Settings are replaced whole; saving the same choice twice changes nothing.

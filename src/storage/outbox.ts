@@ -135,12 +135,10 @@ export interface OutboxStore {
   /** Gives up on the item: it moves to the failed rows with the reason. */
   failed(item: OutboxItem, reason: string, at: Date): Promise<void>;
   /**
-   * Records that an undeliverable conversation was reported, with the report's own notification, once:
-   * false when it had been reported already.
+   * Queues the report of an undeliverable item, once per `once` key (a create-once marker): false when
+   * that was reported already.
    */
-  reportOnce(failed: OutboxItem, report: Notification | undefined, at: Date): Promise<boolean>;
-  /** Where the request's card was posted, if it was. */
-  card(tenantId: string, seq: number): Promise<PostedCard | undefined>;
+  reportOnce(failed: OutboxItem, report: { once: string; notification: Notification }, at: Date): Promise<boolean>;
 }
 
 const asEntity = <T extends { partitionKey: string; rowKey: string }>(value: T): TableEntity<T> => value;
@@ -204,13 +202,13 @@ export function tableOutbox(table: TableClient): OutboxStore {
 
     async reportOnce(failed, report, at) {
       const partitionKey = tableKey(failed.tenantId);
-      const marker = { partitionKey, rowKey: `reported|${tableKey(failed.group)}`, at };
-      const actions: TransactionAction[] = [['create', asEntity(marker)]];
-      if (report) {
-        // Numbered after the failed item's change, so it cannot collide with that change's own rows.
-        const [, , seq = '0', n = '0'] = failed.key.split('|');
-        actions.push(['create', asEntity(rowFor(failed.tenantId, `outbox|${pad(at.getTime(), 13)}|${seq}|${n}|99`, report, at))]);
-      }
+      const marker = { partitionKey, rowKey: `reported|${tableKey(report.once)}`, at };
+      // Numbered after the failed item (its own k plus 50), so that no two reports collide.
+      const [, , seq = '0', n = '0', k = '0'] = failed.key.split('|');
+      const actions: TransactionAction[] = [
+        ['create', asEntity(marker)],
+        ['create', asEntity(rowFor(failed.tenantId, `outbox|${pad(at.getTime(), 13)}|${seq}|${n}|${pad(Number(k) + 50, 2)}`, report.notification, at))],
+      ];
       try {
         await table.submitTransaction(actions);
         return true;
@@ -220,15 +218,6 @@ export function tableOutbox(table: TableClient): OutboxStore {
       }
     },
 
-    async card(tenantId, seq) {
-      try {
-        const e = await table.getEntity<CardEntity>(tableKey(tenantId), cardKey(seq));
-        return { conversationId: e.conversationId, activityId: e.activityId, channelId: e.channelId, postedAt: new Date(e.postedAt) };
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    },
   };
 }
 

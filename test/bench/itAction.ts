@@ -108,18 +108,23 @@ async function openDesks(connectionString: string, prefix: string, background: b
     const reference = /REQ-\d+/.exec(JSON.stringify(await press('intake.submit', actionOf(review, 'intake.submit'))))?.[0];
     if (reference === undefined) throw new Error('the submit answer names no reference');
     filed.push({ reference, desk });
+    process.stderr.write(`filed ${reference}\n`);
   }
 
   const posted = (): number => connector.calls.filter((c) => c.kind === 'createConversation' && c.delivered).length;
   for (let pass = 0; !background && pass < 10 && posted() < REQUESTS; pass++) await bench.app.outbox.drain();
+  process.stderr.write(`posted ${posted()}\n`);
   const requests = await Promise.all(
     filed.map(async ({ reference, desk }): Promise<Request> => {
       const [call] = await connector.waitForCalls(1, ARRIVAL_TIMEOUT_MS, (c) => c.kind === 'createConversation' && c.delivered && mentions(c, reference));
       const card = call?.activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content as Card | undefined;
       if (call?.assignedId === undefined || card === undefined) throw new Error(`the card of ${reference} was not posted`);
+      process.stderr.write(`${reference} ${desk.channel.id} ${JSON.stringify(call.parameters?.channelData)} ${call.assignedId}\n`);
       return { reference, desk, messageId: call.assignedId, card, presses: 0, done: Promise.resolve() };
     }),
   );
+  for (const r of requests) { const f = await bench.app.services.requests.getWithCard(TEST_TENANT_ID, Number(r.reference.slice(4))); process.stderr.write(`${r.reference} stored route=${JSON.stringify(f?.stored.value.route)} card=${JSON.stringify(f?.card)} svc=${f?.stored.value.answers.what.service}\n`); }
+  const c7 = connector.calls.filter(c => c.kind === 'createConversation' && JSON.stringify(c.body).includes('REQ-0007')); process.stderr.write(`c7 ${c7.length} ${c7.map(c => JSON.stringify(c.body).slice(0, 3000)).join('\n')}\n`);
   return {
     bench,
     connector,
@@ -234,6 +239,7 @@ async function main(): Promise<void> {
   const trips: number[] = [];
   for (let k = 0; k < WARM_UP + PRESSES; k++) {
     const pressed = await pressIt(off, off.requests[k % REQUESTS]!, IT_STAFF[k % IT_STAFF.length]!);
+    if (k % 50 === 0) process.stderr.write(`press ${k}\n`);
     if (k < WARM_UP) continue;
     answerOff.push(pressed.ms);
     trips.push(pressed.trips);

@@ -95,22 +95,40 @@ describe('flow: the outbox', () => {
     await connector.close();
   });
 
-  it('records a 403 on posting the card, tells the technician once, and does not retry it', async () => {
-    const flow = await start();
+  it('records a 403 on posting the card, tells the technician and an admin once, and posts it when the channel is set up again', async () => {
+    const flow = await start({ admins: [USERS.manager.aadObjectId], background: false });
     const desk = new ItDesk(flow);
+    // The admin has a personal chat with Liaison, where it can reach her.
+    await new Technician(flow, USERS.manager).say('help');
     await connectItChannel(flow);
-    flow.connector.failNext('createConversation', 403, {}, { times: 5 });
+    flow.connector.failNext('createConversation', 403, {}, { times: 2 });
+    // Two requests go to the channel before Liaison finds out it was removed from it.
     await fileOne(flow);
+    await fileOne(flow);
+    flow.app.outbox.start();
     await drained(flow);
 
     const failed = await rows(flow, 'failed|');
-    assert.equal(failed.length, 1, 'recorded as failed');
+    assert.equal(failed.length, 2, 'both recorded as failed');
     assert.match(String(failed[0]?.reason), /403/);
-    assert.equal(flow.connector.calls.filter((c) => c.kind === 'createConversation').length, 1, 'not retried');
-    const told = personalCards(flow).filter((c) => /could not be posted to IT/.test(textOf(c)));
-    assert.equal(told.length, 1, 'the technician is told once');
+    assert.equal(flow.connector.calls.filter((c) => c.kind === 'createConversation').length, 2, 'not retried');
+    assert.equal(personalCards(flow).filter((c) => /could not be posted to IT/.test(textOf(c))).length, 2, 'the technician is told about each request once');
+    const notices = flow.connector.calls.filter((c) => c.kind === 'send' && c.conversationId === USERS.manager.personalConversationId && /could not post REQ-000/.test(c.activity?.text ?? ''));
+    assert.equal(notices.length, 1, 'the admin is told once for the channel');
     assert.ok(flow.logs.some((l) => l.msg === 'notification cannot be delivered; recorded and reported' && l.seq === 1 && l.tenantId === TEST_TENANT_ID));
-    assert.equal(desk.postedCount('REQ-0001'), 0);
+    const stored = await flow.app.services.requests.getRequest(TEST_TENANT_ID, 1);
+    assert.equal(stored?.value.route, undefined, 'the request waits for a channel again');
+    await flow.app.sweeper.sweep();
+    await drained(flow);
+    assert.equal(flow.connector.calls.filter((c) => c.kind === 'createConversation').length, 2, 'the unreachable channel gets no more requests');
+
+    // Liaison is back in the team; someone saves the setup again.
+    await connectItChannel(flow);
+    await flow.app.sweeper.sweep();
+    await drained(flow);
+    assert.equal(desk.postedCount('REQ-0001'), 1);
+    assert.equal(desk.postedCount('REQ-0002'), 1);
+    assert.equal(personalCards(flow).filter((c) => /REQ-0001 is now with IT/.test(textOf(c))).length, 1);
   });
 
   it('delivers each notification once when two instances drain the same outbox', async () => {

@@ -112,22 +112,17 @@ class MemoryOutbox implements OutboxStore {
     this.removeClaimed(i);
   }
 
-  async reportOnce(failed: OutboxItem, report: Notification | undefined, at: Date): Promise<boolean> {
+  async reportOnce(failed: OutboxItem, report: { once: string; notification: Notification }, at: Date): Promise<boolean> {
     await this.turn();
     this.log.push(`reportOnce ${failed.key}`);
-    const marker = `${failed.tenantId}|${failed.group}`;
+    const marker = `${failed.tenantId}|${report.once}`;
     if (this.reported.has(marker)) return false;
     this.reported.add(marker);
-    if (report) {
-      const group = report.kind === 'person.update' || report.kind === 'admin.notice' ? `user|${report.to}` : `thread|${pad(report.seq, 8)}`;
-      const [, , seq = '0', n = '0'] = failed.key.split('|');
-      this.add({ tenantId: failed.tenantId, key: `outbox|${pad(at.getTime(), 13)}|${seq}|${n}|99`, notification: report, group, pace: group, attempts: 0, createdAt: at });
-    }
+    const notification = report.notification;
+    const group = notification.kind === 'person.update' || notification.kind === 'admin.notice' ? `user|${notification.to}` : `thread|${pad(notification.seq, 8)}`;
+    const [, , seq = '0', n = '0', k = '0'] = failed.key.split('|');
+    this.add({ tenantId: failed.tenantId, key: `outbox|${pad(at.getTime(), 13)}|${seq}|${n}|${pad(Number(k) + 50, 2)}`, notification, group, pace: group, attempts: 0, createdAt: at });
     return true;
-  }
-
-  card(_tenantId: string, seq: number): Promise<PostedCard | undefined> {
-    return Promise.resolve(this.cards.get(seq));
   }
 
   /** Deletes the row if this claim still holds it; otherwise whoever took it over finishes it. */
@@ -208,7 +203,7 @@ function rig(store = new MemoryOutbox(), script: Script = new Map(), options: Pa
   const report: Report = (i, failure) => {
     reports.push([i, failure]);
     store.log.push(`report ${i.key}`);
-    return Promise.resolve({ kind: 'admin.notice', seq: i.notification.seq, to: 'admin-1', text: `Could not deliver: ${failure.reason}` });
+    return Promise.resolve({ once: i.group, notification: { kind: 'admin.notice', seq: i.notification.seq, to: 'admin-1', text: `Could not deliver: ${failure.reason}` } });
   };
   const { logger, lines } = capturingLogger();
   const worker = new OutboxWorker({ outbox: store, deliver, report, tenants: () => Promise.resolve([TENANT]), clock, logger, ...options });

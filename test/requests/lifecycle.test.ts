@@ -13,7 +13,7 @@ const AUTO_CLOSE_DAYS = 7;
 const LATER = new Date(NOW.getTime() + HOUR_MS);
 
 const STATUSES: readonly RequestStatus[] = ['New', 'In progress', 'On hold', 'Resolved', 'Closed', 'Cancelled'];
-const KINDS: readonly Action['kind'][] = ['take', 'assign', 'ask', 'hold', 'resume', 'resolve', 'duplicate', 'cancel', 'reply', 'confirm', 'reopen', 'route', 'autoClose'];
+const KINDS: readonly Action['kind'][] = ['take', 'assign', 'ask', 'hold', 'resume', 'resolve', 'duplicate', 'cancel', 'reply', 'confirm', 'reopen', 'route', 'unroute', 'autoClose'];
 const OTHER = { seq: 7, reference: 'REQ-0007', status: 'New' } as const;
 
 const QUESTION = 'Which card numbers does it reject?';
@@ -33,14 +33,15 @@ const SAMPLE: Record<Action['kind'], Step> = {
   confirm: [{ kind: 'confirm' }, TESS],
   reopen: [{ kind: 'reopen', reason: 'It rejects cards again since this morning.' }, TESS],
   route: [{ kind: 'route', route: ROUTE }, LIAISON],
+  unroute: [{ kind: 'unroute', reason: '403 BotNotInConversationRoster' }, LIAISON],
   autoClose: [{ kind: 'autoClose' }, LIAISON],
 };
 
 /** domain.md's lifecycle, cell by cell (route: for a request not posted to IT yet). */
 const ALLOWED: Record<RequestStatus, readonly Action['kind'][]> = {
-  New: ['take', 'assign', 'ask', 'hold', 'resolve', 'duplicate', 'cancel', 'reply', 'route'],
-  'In progress': ['assign', 'ask', 'hold', 'resolve', 'duplicate', 'cancel', 'reply', 'route'],
-  'On hold': ['assign', 'resume', 'ask', 'resolve', 'duplicate', 'cancel', 'reply', 'route'],
+  New: ['take', 'assign', 'ask', 'hold', 'resolve', 'duplicate', 'cancel', 'reply', 'route', 'unroute'],
+  'In progress': ['assign', 'ask', 'hold', 'resolve', 'duplicate', 'cancel', 'reply', 'route', 'unroute'],
+  'On hold': ['assign', 'resume', 'ask', 'resolve', 'duplicate', 'cancel', 'reply', 'route', 'unroute'],
   Resolved: ['confirm', 'reopen', 'autoClose'],
   Closed: [],
   Cancelled: [],
@@ -171,6 +172,7 @@ describe('request lifecycle', () => {
       { rule: 'confirm closes it and keeps the resolution', from: RESOLVED, step: SAMPLE.confirm, status: 'Closed', cleared: ['closesAt'], event: { kind: 'confirmed' } },
       { rule: 'reopen puts it back in progress with the reason, without the resolution', from: RESOLVED, step: SAMPLE.reopen, status: 'In progress', cleared: ['resolution', 'closesAt'], event: { kind: 'reopened', note: 'It rejects cards again since this morning.' } },
       { rule: 'route posts a waiting request to a channel and keeps its state', from: UNROUTED, step: SAMPLE.route, status: 'New', set: { route: ROUTE }, event: { kind: 'routed', target: 'Service desk' } },
+      { rule: 'unroute takes a request off a channel it could not be posted to, keeping its state', from: NEW, step: SAMPLE.unroute, status: 'New', cleared: ['route'], event: { kind: 'unrouted', target: 'Service desk', note: '403 BotNotInConversationRoster' } },
       { rule: 'route keeps a hold and its question', from: UNROUTED_ASKED, step: SAMPLE.route, status: 'On hold', set: { route: ROUTE }, event: { kind: 'routed', target: 'Service desk' } },
       { rule: 'autoClose closes a resolved request and keeps the resolution', from: RESOLVED, step: SAMPLE.autoClose, status: 'Closed', cleared: ['closesAt'], event: { kind: 'closed' } },
     ];
