@@ -145,9 +145,9 @@ function countTurnSends(context: TurnContext, worker: OutboxWorker): void {
   const aadObjectId = activity.from.aadObjectId?.toLowerCase();
   const pace = channelId !== null ? paceKeyOf({ kind: 'channel', channelId }) : aadObjectId !== undefined && activity.conversation.conversationType === 'personal' ? paceKeyOf({ kind: 'user', aadObjectId }) : undefined;
   if (pace === undefined) return;
-  context.onSendActivities(async (_context, activities, next) => {
-    for (const sent of activities) if (sent.type !== ActivityTypes.InvokeResponse) worker.countSent(pace);
-    return next();
+  context.onSendActivities((_context, activities, next) => {
+    const messages = activities.filter((sent) => sent.type !== ActivityTypes.InvokeResponse).length;
+    return messages === 0 ? next() : worker.countSent(pace, messages, next);
   });
 }
 

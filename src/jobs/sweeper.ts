@@ -8,6 +8,7 @@ import { apply, type SystemAction } from '../requests/lifecycle';
 import { isOpen, type ServiceRequest } from '../requests/request';
 import { LIAISON } from '../requests/system';
 import type { Policy } from '../policy/policy';
+import { closingKey } from '../storage/requestRows';
 import type { IndexRow, RequestStore } from '../storage/requests';
 import { isConflict } from '../storage/tables';
 import type { Routes } from './routing';
@@ -30,10 +31,13 @@ export interface SweeperOptions {
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(private readonly options: SweeperOptions) {}
 
+  /** Sweeps now and then every interval after the previous sweep ended (sweeps never overlap). */
   start(): void {
+    this.stopping = false;
     const run = (): void => {
       this.running = this.sweep()
         .catch((error: unknown) => {
@@ -41,21 +45,25 @@ export class Sweeper {
         })
         .finally(() => {
           this.running = undefined;
+          if (this.stopping) return;
+          this.timer = setTimeout(run, this.options.intervalMs ?? 60_000);
+          this.timer.unref();
         });
     };
-    this.timer = setInterval(run, this.options.intervalMs ?? 60_000);
-    this.timer.unref();
     run();
   }
 
+  /** Stops after the request in hand; the next sweep, on any instance, does the rest. */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
     await this.running;
   }
 
   /** One pass over every organisation. */
   async sweep(): Promise<void> {
     for (const tenantId of await this.options.tenants()) {
+      if (this.stopping) return;
       await this.routeWaiting(tenantId);
       await this.closeResolved(tenantId);
     }
@@ -68,6 +76,7 @@ export class Sweeper {
     // The channels as they are now (another instance may have found one unreachable meanwhile).
     if (rows.length > 0) routes.forget(tenantId);
     for (const row of rows) {
+      if (this.stopping) return;
       await this.system(tenantId, row, async (request) => {
         if (request.route !== undefined) return undefined;
         const route = await routes.routeFor(tenantId, request.answers.what.serviceId);
@@ -80,6 +89,7 @@ export class Sweeper {
   async closeResolved(tenantId: string): Promise<void> {
     const now = this.options.clock.now();
     for (const row of await this.options.requests.closingDue(tenantId, now, BATCH)) {
+      if (this.stopping) return;
       await this.system(tenantId, row, (request) => Promise.resolve(request.status === 'Resolved' && request.closesAt !== undefined && request.closesAt <= now ? { kind: 'autoClose' } : undefined));
     }
   }
@@ -112,5 +122,6 @@ export class Sweeper {
 /** Whether an index row still describes its request (a waiting row while it waits, a closing row while resolved). */
 function stillIndexed(row: IndexRow, request: ServiceRequest): boolean {
   if (row.rowKey.startsWith('waiting|')) return request.route === undefined && isOpen(request);
-  return request.status === 'Resolved';
+  // A request reopened and resolved again has a later closing row of its own.
+  return request.status === 'Resolved' && request.closesAt !== undefined && row.rowKey === closingKey(request.closesAt, request.seq);
 }

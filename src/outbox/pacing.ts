@@ -19,6 +19,8 @@ export const APP_LIMITS: readonly Limit[] = [{ count: 30, ms: 1_000 }];
 /** Sends each conversation (and the app as a whole) has made recently, to wait before the next. */
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
+  /** Conversations Teams asked to wait (Retry-After), until when. */
+  private readonly held = new Map<string, number>();
   private readonly longest: number;
 
   constructor(
@@ -30,10 +32,11 @@ export class Pacer {
 
   /** Milliseconds until `key` may send again (0: now). */
   delay(key: string): number {
-    const times = this.sent.get(key);
-    if (!times) return 0;
     const now = this.now();
-    let wait = 0;
+    const heldUntil = this.held.get(key);
+    let wait = heldUntil === undefined ? 0 : Math.max(0, heldUntil - now);
+    const times = this.sent.get(key);
+    if (!times) return wait;
     for (const { count, ms } of this.limits) {
       // The count-th most recent send must have left the window.
       const oldestInWindow = times[times.length - count];
@@ -65,12 +68,19 @@ export class Pacer {
     };
   }
 
+  /** Teams answered 429 with Retry-After: nothing more goes to this conversation until then. */
+  holdUntil(key: string, until: number): void {
+    this.held.set(key, Math.max(until, this.held.get(key) ?? 0));
+  }
+
   /** Forgets keys with no send within the longest window, so that memory follows the active conversations. */
   prune(): void {
-    const cutoff = this.now() - this.longest;
+    const now = this.now();
+    const cutoff = now - this.longest;
     for (const [key, times] of this.sent) {
       if ((times[times.length - 1] ?? 0) <= cutoff) this.sent.delete(key);
     }
+    for (const [key, until] of this.held) if (until <= now) this.held.delete(key);
   }
 }
 

@@ -47,6 +47,10 @@ const BATCH = 200;
 /** Attempts at recording a delivery before leaving it to the lease. */
 const BOOKKEEPING_TRIES = 3;
 const TENANTS_REFRESH_MS = 60_000;
+const MAX_IDLE_MS = 60_000;
+
+/** This instance's lease on an item ended before it could be sent. */
+class LeaseLost extends Error {}
 
 export class OutboxWorker {
   readonly instanceId = randomUUID();
@@ -54,6 +58,8 @@ export class OutboxWorker {
   private readonly appPacer: Pacer;
   private readonly busy = new Map<string, Promise<void>>();
   private readonly known = new Set<string>();
+  /** Organisations whose outbox was empty, and when to look again. */
+  private readonly idle = new Map<string, { waitMs: number; nextAt: number }>();
   private tenantsReadAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -86,14 +92,19 @@ export class OutboxWorker {
    * A message sent in a turn (a reply to a person) counts against the same limits as the outbox's own
    * sends: it is counted here so that the deliveries that follow leave room for it.
    */
-  countSent(pace: string): void {
-    this.conversationPacer.record(pace)();
-    this.appPacer.record('app')();
+  async countSent<T>(pace: string, messages: number, send: () => Promise<T>): Promise<T> {
+    const answered = Array.from({ length: messages }, () => [this.conversationPacer.record(pace), this.appPacer.record('app')]).flat();
+    try {
+      return await send();
+    } finally {
+      for (const done of answered) done();
+    }
   }
 
   /** A change in `tenantId` wrote to the outbox: look now rather than at the next poll. */
   kick(tenantId: string): void {
     this.known.add(tenantId);
+    this.idle.delete(tenantId);
     if (!this.running) return;
     if (this.ticking) this.again = true;
     else this.schedule(0);
@@ -124,10 +135,22 @@ export class OutboxWorker {
   }
 
   private async tick(): Promise<void> {
+    this.conversationPacer.prune();
+    this.appPacer.prune();
+    const now = this.options.clock.now().getTime();
     for (const tenantId of await this.tenants()) {
       if (this.busy.size >= (this.options.parallel ?? 16)) return;
+      // An organisation whose outbox was empty is looked at less and less often (up to once a
+      // minute) until a change here kicks it; changes made on other instances wait at most that long.
+      const idle = this.idle.get(tenantId);
+      if (idle && now < idle.nextAt) continue;
       try {
-        await this.pass(tenantId);
+        const found = await this.pass(tenantId);
+        if (found > 0) this.idle.delete(tenantId);
+        else {
+          const waitMs = Math.min(MAX_IDLE_MS, idle ? idle.waitMs * 2 : (this.options.pollMs ?? 2_000));
+          this.idle.set(tenantId, { waitMs, nextAt: now + waitMs });
+        }
       } catch (error) {
         this.options.logger.warn({ err: error, tenantId }, 'could not read the outbox');
       }
@@ -148,7 +171,8 @@ export class OutboxWorker {
   }
 
   /** Starts work on each conversation whose oldest item this instance may take. */
-  private async pass(tenantId: string): Promise<void> {
+  /** Returns how many pending items it saw. */
+  private async pass(tenantId: string): Promise<number> {
     const items = await this.options.outbox.pending(tenantId, BATCH);
     const groups = new Map<string, OutboxItem[]>();
     for (const item of items) groups.set(item.group, [...(groups.get(item.group) ?? []), item]);
@@ -164,6 +188,7 @@ export class OutboxWorker {
         .finally(() => this.busy.delete(key));
       this.busy.set(key, work);
     }
+    return items.length;
   }
 
   /** Delivers a conversation's items in order until one must wait. */
@@ -181,13 +206,24 @@ export class OutboxWorker {
   }
 
   /** One delivery; false when the conversation must wait (a retry later). */
-  private async attempt(item: OutboxItem): Promise<boolean> {
+  private async attempt(claimed: OutboxItem): Promise<boolean> {
     const { logger, outbox } = this.options;
-    const ids = { tenantId: item.tenantId, outboxKey: item.key, kind: item.notification.kind, seq: item.notification.seq, attempts: item.attempts };
+    const ids = { tenantId: claimed.tenantId, outboxKey: claimed.key, kind: claimed.notification.kind, seq: claimed.notification.seq, attempts: claimed.attempts };
+    let item = claimed;
     let card: PostedCard | undefined;
     try {
-      card = await paced(this.conversationPacer, this.appPacer, item.pace, () => this.options.deliver(item));
+      card = await paced(this.conversationPacer, this.appPacer, item.pace, async () => {
+        // The pacing wait may have eaten into the lease: renew it, or leave the item to whoever took it.
+        const renewed = await this.renewIfShort(item);
+        if (!renewed) throw new LeaseLost();
+        item = renewed;
+        return this.options.deliver(item);
+      });
     } catch (error) {
+      if (error instanceof LeaseLost) {
+        logger.warn(ids, 'lease on a notification ran out before it was sent; another instance has it');
+        return false;
+      }
       return this.failed(item, error, ids);
     }
     // Sent: from here on a failure must not send it again, so the bookkeeping is retried on its own.
@@ -207,6 +243,14 @@ export class OutboxWorker {
     return true;
   }
 
+  /** The item, with its lease renewed when less than a third of it is left; undefined if it is no longer ours. */
+  private async renewIfShort(item: OutboxItem): Promise<OutboxItem | undefined> {
+    const leaseMs = this.options.leaseMs ?? 120_000;
+    const now = this.options.clock.now().getTime();
+    if ((item.leaseUntil?.getTime() ?? 0) - now > leaseMs / 3) return item;
+    return this.options.outbox.claim(item, this.instanceId, new Date(now + leaseMs));
+  }
+
   /** A retryable failure waits out its backoff (false: the conversation waits); a permanent one is recorded and reported (true: go on). */
   private async failed(item: OutboxItem, error: unknown, ids: Record<string, unknown>): Promise<boolean> {
     const { logger, outbox, clock } = this.options;
@@ -214,6 +258,8 @@ export class OutboxWorker {
     const failure = classify(error, now.getTime());
     const tooOld = now.getTime() - item.createdAt.getTime() > (this.options.giveUpAfterMs ?? 24 * 3_600_000);
     if (failure.kind === 'retry' && !tooOld) {
+      // Teams' Retry-After is about the whole conversation, not only this message.
+      if (failure.retryAfterMs !== undefined) this.conversationPacer.holdUntil(item.pace, now.getTime() + failure.retryAfterMs);
       const delay = backoffMs(item.attempts, failure.retryAfterMs, this.options.retryBaseMs);
       logger.warn({ ...ids, status: failure.status, retryInMs: Math.round(delay), reason: failure.reason }, 'notification not delivered; will retry');
       await outbox.retryLater(item, new Date(now.getTime() + delay), failure.reason);

@@ -107,10 +107,10 @@ function table(rows: readonly Row[]): string {
   return cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
 }
 
-/** Runs a benchmark's main; a failure is printed and fails the process. */
+/** Runs a benchmark's main; a failure is printed and ends the process, servers and Azurite still running or not. */
 export function run(main: () => Promise<void>): void {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   });
 }

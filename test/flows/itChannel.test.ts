@@ -153,4 +153,20 @@ describe('flow: the IT channel', () => {
     assert.match(textOf(desk.card(second)), new RegExp(first));
     assert.match(textOf(last(personalCards(flow))), new RegExp(`duplicate of ${first}`));
   });
+
+  it("takes the requester's answer even when IT changed the request since asking, and only once", async () => {
+    await connectItChannel(flow);
+    const reference = await file();
+    await desk.press(IVAN, reference, 'it.ask', { question: 'Which branch?' });
+    await desk.settle();
+    const question = last(personalCards(flow));
+    await desk.press(IVAN, reference, 'it.assign', { assignTo: MARIA.aadObjectId });
+    const answer = { reply: 'Branch 2, since Monday.' };
+    const first = await tessPresses(question, 'requests.reply', answer);
+    const again = await tessPresses(question, 'requests.reply', answer);
+    for (const replied of [first, again]) assert.match(textOf(replied.card), /Sent to IT/);
+    const events = await flow.app.services.requests.events('7d3e9a51-4c2b-4f1e-9a8d-2b6c0e5f1a01', 1);
+    assert.deepEqual(events.map((e) => e.kind), ['submitted', 'asked', 'assigned', 'replied']);
+    assert.equal(events.at(-1)?.note, answer.reply);
+  });
 });

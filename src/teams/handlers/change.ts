@@ -20,26 +20,39 @@ export type ChangeOutcome =
   | { kind: 'stale'; request: ServiceRequest; reason: string };
 
 /**
- * `rev` is the revision the pressed card showed (the request's event count then); undefined when the
- * press does not depend on what the card showed.
+ * `rev` is the revision the pressed card showed (the request's event count then). A press from an older
+ * card is a repeat of the latest change, or else refused; with `evenIfChanged`, it is applied to the
+ * request as it is now when still valid (an answer to IT stays an answer whatever IT did meanwhile).
  */
-export async function changeOnce(services: BotServices, stored: Stored<ServiceRequest>, action: Action, actor: Person, rev: number | undefined): Promise<ChangeOutcome> {
+export async function changeOnce(services: BotServices, stored: Stored<ServiceRequest>, action: Action, actor: Person, rev: number, evenIfChanged = false): Promise<ChangeOutcome> {
   const { tenantId, seq } = stored.value;
-  if (rev !== undefined && rev !== stored.value.eventCount) return staleOrDone(services, stored.value, action, actor);
+  if (rev !== stored.value.eventCount) {
+    const outcome = await staleOrDone(services, stored.value, action, actor);
+    if (!evenIfChanged || outcome.kind === 'already') return outcome;
+  }
 
   const t = apply(stored.value, action, actor, services.clock.now(), services.policy.autoCloseDays);
   if (!t.ok) return { kind: 'refused', request: stored.value, reason: t.reason, ...(t.field === undefined ? {} : { field: t.field }) };
   try {
     await services.requests.changeRequest(stored, t.request, t.event);
   } catch (error) {
-    if (!isConflict(error)) throw error;
-    // A retry after a lost answer also ends here: the stored change may be this one.
-    const fresh = await services.requests.getRequest(tenantId, seq);
+    // A retry after a lost answer ends here with a conflict, and a write that timed out may have been
+    // stored all the same: either way the request as it is now says whether this change is in.
+    const fresh = await services.requests.getRequest(tenantId, seq).catch(() => undefined);
     if (!fresh) throw error;
+    if (!isConflict(error)) {
+      const latest = await services.requests.event(tenantId, seq, fresh.value.eventCount).catch(() => undefined);
+      if (isLatestChange(fresh.value, latest, action, actor)) return done(services, fresh.value);
+      throw error;
+    }
     return staleOrDone(services, fresh.value, action, actor);
   }
-  services.outbox.kick(tenantId);
-  return { kind: 'changed', request: t.request };
+  return done(services, t.request);
+}
+
+function done(services: BotServices, request: ServiceRequest): ChangeOutcome {
+  services.outbox.kick(request.tenantId);
+  return { kind: 'changed', request };
 }
 
 async function staleOrDone(services: BotServices, current: ServiceRequest, action: Action, actor: Person): Promise<ChangeOutcome> {

@@ -30,8 +30,14 @@ const NOT_IT = 'Only members of the IT team this request was sent to can act on 
 const NO_CHECK = 'I could not check your team membership with Teams just now, so nothing was changed. Please press the button again in a moment.';
 
 /** Reads the action a press asks for from its inputs; people named in it must be in the team. */
-async function actionFrom(kind: ItActionKind, data: Record<string, unknown>, context: TurnContext, services: BotServices, request: ServiceRequest): Promise<Built> {
-  const text = (field: string): string => (typeof data[field] === 'string' ? cleanText(data[field]) : '');
+/** The inputs of the card's forms; anything that is not text counts as empty. */
+const field = z.string().optional().catch(undefined);
+const Inputs = z.object({ question: field, resolution: field, holdReason: field, holdNote: field, assignTo: field, duplicateOf: field }).catch({});
+type InputName = keyof z.infer<typeof Inputs>;
+
+async function actionFrom(kind: ItActionKind, data: unknown, context: TurnContext, services: BotServices, request: ServiceRequest): Promise<Built> {
+  const inputs = Inputs.parse(data);
+  const text = (name: InputName): string => cleanText(inputs[name] ?? '');
   switch (kind) {
     case 'take':
     case 'resume':
@@ -96,7 +102,7 @@ export function itAction(kind: ItActionKind) {
       return messageResponse(NOT_IT);
     }
 
-    const built = await actionFrom(kind, data as Record<string, unknown>, context, services, request);
+    const built = await actionFrom(kind, data, context, services, request);
     if (!built.ok) return messageResponse(built.reason);
     let outcome;
     try {

@@ -84,10 +84,13 @@ export function requesterAction(kind: RequesterActionKind) {
     const seq = stored.value.seq;
     const action: RequesterAction =
       kind === 'confirm' ? { kind } : kind === 'reply' ? { kind, text: readField(data, 'reply') } : { kind, reason: readField(data, 'reason') };
+    // A card without a revision (drawn before cards carried one) counts as current.
     const rev = Rev.safeParse(data);
     let outcome;
     try {
-      outcome = await changeOnce(services, stored, action, owner.person, rev.success ? rev.data.rev : undefined);
+      // A reply or a cancel stands whatever IT did since the card was drawn; confirm and reopen answer
+      // the resolution the card showed.
+      outcome = await changeOnce(services, stored, action, owner.person, rev.success ? rev.data.rev : stored.value.eventCount, kind === 'reply' || kind === 'cancel');
     } catch (error) {
       turnLogger(context, services.logger).error({ err: error, reference: stored.value.reference, verb: kind }, 'could not save a change by the requester');
       return kind === 'cancel'
