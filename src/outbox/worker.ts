@@ -181,6 +181,10 @@ export class OutboxWorker {
       if (this.busy.has(key)) continue;
       if (this.busy.size >= (this.options.parallel ?? 16)) break;
       const work = this.work(queue)
+        .then((delivered) => {
+          // Items written while this conversation was in hand were skipped by the passes meanwhile: look again now.
+          if (delivered > 0) this.kick(tenantId);
+        })
         .catch((error: unknown) => {
           // Storage failed while the conversation was in hand: its items wait for the next pass.
           this.options.logger.warn({ err: error, tenantId, group }, 'outbox work stopped by an error; it resumes on the next pass');
@@ -192,17 +196,20 @@ export class OutboxWorker {
   }
 
   /** Delivers a conversation's items in order until one must wait. */
-  private async work(queue: readonly OutboxItem[]): Promise<void> {
+  private async work(queue: readonly OutboxItem[]): Promise<number> {
+    let delivered = 0;
     for (const pending of queue) {
       // Stopping: the item in hand is finished, no new one is taken.
-      if (this.stopped) return;
+      if (this.stopped) return delivered;
       const now = this.options.clock.now();
-      if (pending.notBefore && pending.notBefore > now) return;
-      if (pending.leaseOwner !== undefined && pending.leaseOwner !== this.instanceId && pending.leaseUntil && pending.leaseUntil > now) return;
+      if (pending.notBefore && pending.notBefore > now) return delivered;
+      if (pending.leaseOwner !== undefined && pending.leaseOwner !== this.instanceId && pending.leaseUntil && pending.leaseUntil > now) return delivered;
       const item = await this.options.outbox.claim(pending, this.instanceId, new Date(now.getTime() + (this.options.leaseMs ?? 120_000)));
-      if (!item) return;
-      if (!(await this.attempt(item))) return;
+      if (!item) return delivered;
+      if (!(await this.attempt(item))) return delivered;
+      delivered++;
     }
+    return delivered;
   }
 
   /** One delivery; false when the conversation must wait (a retry later). */

@@ -273,8 +273,8 @@ async function main(): Promise<void> {
     ],
     {
       spread:
-        `${String(PRESSES)} presses with the outbox off; ${String(ACTIONS)} end-to-end actions with it on, one every ${String(INTERVAL_MS)} ms, ` +
-        `each after ${String(WARM_UP)} warm-up presses; on ${String(REQUESTS)} requests in turn (each pressed again after ${String((REQUESTS * INTERVAL_MS) / 1_000)} s), ` +
+        `${String(PRESSES)} presses with the outbox off, then ${String(ACTIONS)} end-to-end actions with it on, one every ${String(INTERVAL_MS)} ms ` +
+        `(${String(WARM_UP)} warm-up presses before each); on ${String(REQUESTS)} requests in turn (each pressed again after ${String((REQUESTS * INTERVAL_MS) / 1_000)} s), ` +
         `in ${String(DESKS)} IT channels of one team, filed by ${String(DESKS)} technicians (one personal chat each), pressed by ${String(IT_STAFF.length)} IT staff; ` +
         'each action posts a card update and a thread line in its channel and a message in its requester\'s chat',
       pacing: pacingNote,

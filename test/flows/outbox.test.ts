@@ -141,4 +141,18 @@ describe('flow: the outbox', () => {
     await drained(a);
     for (let seq = 1; seq <= 4; seq++) assert.equal(desk.postedCount(`REQ-000${String(seq)}`), 1, `REQ-000${String(seq)} posted once`);
   });
+
+  it('delivers a change made while its conversation is being delivered without waiting for the next look', async () => {
+    // The outbox never looks by itself in this test: only changes wake it.
+    const flow = await start({ pollMs: 600_000 });
+    const desk = new ItDesk(flow);
+    await connectItChannel(flow);
+    await fileOne(flow);
+    await fileOne(flow);
+    await desk.settle();
+    await Promise.all([desk.press(IVAN, 'REQ-0001', 'it.take'), desk.press(USERS.manager, 'REQ-0002', 'it.take')]);
+    const until = Date.now() + 10_000;
+    while (personalCards(flow).filter((c) => /is working on/.test(textOf(c))).length < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(personalCards(flow).filter((c) => /is working on/.test(textOf(c))).length, 2, 'both messages arrived');
+  });
 });

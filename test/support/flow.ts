@@ -28,6 +28,8 @@ export interface FlowOptions {
   background?: boolean;
   /** First retry after about this long (default 50 ms here, so that retries do not slow the tests). */
   retryBaseMs?: number;
+  /** How often the outbox looks for work unasked (default 200 ms here). */
+  pollMs?: number;
 }
 
 export interface Flow {
@@ -72,7 +74,7 @@ export async function startFlow(options: FlowOptions = {}): Promise<Flow> {
     ...(options.authEndpoints === undefined ? {} : { authEndpoints: options.authEndpoints }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.background === undefined ? {} : { background: options.background }),
-    outbox: { pollMs: 200, retryBaseMs: options.retryBaseMs ?? 50 },
+    outbox: { pollMs: options.pollMs ?? 200, retryBaseMs: options.retryBaseMs ?? 50 },
   });
   const url = await app.listen(0, '127.0.0.1');
 

@@ -51,7 +51,8 @@ export class ItDesk {
 
   /** The thread a request's card started in the IT channel. */
   thread(reference: string): { activityId: string; conversationId: string; channelId: string } {
-    const call = this.flow.connector.calls.find((c) => c.kind === 'createConversation' && c.delivered && textOf(cardOf(c.activity)).includes(reference));
+    // The heading starts "REQ-0001: "; other references appear on cards too (the duplicate form's example).
+    const call = this.flow.connector.calls.find((c) => c.kind === 'createConversation' && c.delivered && textOf(cardOf(c.activity)).includes(`${reference}: `));
     assert.ok(call?.assignedId && call.conversationId, `the card of ${reference} was posted`);
     const channel = (call.parameters?.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? '';
     return { activityId: call.assignedId, conversationId: call.conversationId, channelId: channel };
@@ -59,7 +60,7 @@ export class ItDesk {
 
   /** How many cards of a request were posted (1, or it was posted twice). */
   postedCount(reference: string): number {
-    return this.flow.connector.calls.filter((c) => c.kind === 'createConversation' && c.delivered && textOf(cardOf(c.activity)).includes(`${reference}:`)).length;
+    return this.flow.connector.calls.filter((c) => c.kind === 'createConversation' && c.delivered && textOf(cardOf(c.activity)).includes(`${reference}: `)).length;
   }
 
   /** The request card as it is now (after updates). */
