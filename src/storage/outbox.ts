@@ -34,20 +34,8 @@ export interface OutboxItem {
   etag: string;
 }
 
-export type OutboxEntity = {
-  partitionKey: string;
-  rowKey: string;
-  kind: string;
-  payload: string;
-  group: string;
-  pace: string;
-  attempts: number;
-  notBefore?: Date;
-  leaseOwner?: string;
-  leaseUntil?: Date;
-  createdAt: Date;
-  lastError?: string;
-};
+/** An item as stored: its notification as JSON, its kind beside it for a person reading the table. */
+export type OutboxEntity = { partitionKey: string; rowKey: string; kind: string; payload: string } & Omit<OutboxItem, 'tenantId' | 'key' | 'notification' | 'etag'>;
 
 type FailedEntity = OutboxEntity & { failedAt: Date; reason: string };
 
