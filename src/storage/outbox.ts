@@ -3,7 +3,7 @@
 //
 // Row keys:  outbox|<at:13>|<seq:8>|<n:4>|<k:2>   pending, in the order the changes happened
 //            failed|<at:13>|<seq:8>|<n:4>|<k:2>   given up (403, 404, too old): kept for the record
-//            reported|<group>                     one report per undeliverable conversation (create-once)
+//            reported|<key>|<day>                 one report per channel, thread or person and day (create-once)
 //
 // Several instances drain the same outbox. An instance claims the oldest pending item of a conversation
 // (a lease, written with the item's etag) and works on that conversation alone until its items are gone,
@@ -12,7 +12,7 @@
 import { type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { Notification } from '../requests/notifications';
 import type { RequestEvent } from '../requests/request';
-import { cardKey, pad, prefixFilter, type CardEntity } from './requestRows';
+import { cardKey, messageKey, pad, prefixFilter, type CardEntity, type IndexEntity } from './requestRows';
 import { isConflict, isNotFound, tableKey } from './tables';
 
 export interface OutboxItem {
@@ -123,8 +123,8 @@ export interface OutboxStore {
   /** Gives up on the item: it moves to the failed rows with the reason. */
   failed(item: OutboxItem, reason: string, at: Date): Promise<void>;
   /**
-   * Queues the report of an undeliverable item, once per `once` key (a create-once marker): false when
-   * that was reported already.
+   * Queues the report of an undeliverable item, once per `once` key and day (a create-once marker):
+   * false when that was reported already.
    */
   reportOnce(failed: OutboxItem, report: { once: string; notification: Notification }, at: Date): Promise<boolean>;
 }
@@ -166,10 +166,16 @@ export function tableOutbox(table: TableClient): OutboxStore {
 
     async delivered(item, card) {
       if (card) {
-        // First where the card is, so that the item's successors (card updates, thread lines) find it.
+        // First where the card is, so that the item's successors (card updates, thread lines) find it,
+        // and which request the card's message belongs to, for presses on it.
         const seq = item.notification.seq;
-        const entity: CardEntity = { partitionKey: tableKey(item.tenantId), rowKey: cardKey(seq), seq, ...card };
-        await table.upsertEntity(entity, 'Replace');
+        const partitionKey = tableKey(item.tenantId);
+        const entity: CardEntity = { partitionKey, rowKey: cardKey(seq), seq, ...card };
+        const message: IndexEntity = { partitionKey, rowKey: messageKey(card.activityId), seq };
+        await table.submitTransaction([
+          ['upsert', asEntity(entity), 'Replace'],
+          ['upsert', asEntity(message), 'Replace'],
+        ]);
       }
       await removeClaimed(item);
     },
@@ -190,7 +196,8 @@ export function tableOutbox(table: TableClient): OutboxStore {
 
     async reportOnce(failed, report, at) {
       const partitionKey = tableKey(failed.tenantId);
-      const marker = { partitionKey, rowKey: `reported|${tableKey(report.once)}`, at };
+      // Once a day: a channel fixed and broken again later is reported again.
+      const marker = { partitionKey, rowKey: `reported|${tableKey(report.once)}|${at.toISOString().slice(0, 10)}`, at };
       // Numbered after the failed item (its own k plus 50), so that no two reports collide.
       const [, , seq = '0', n = '0', k = '0'] = failed.key.split('|');
       const actions: TransactionAction[] = [

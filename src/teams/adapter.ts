@@ -5,6 +5,7 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
+import type { Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
 import { ConnectorFactory, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { BotIdentity } from '../config';
 
@@ -78,13 +79,24 @@ export class NoRetryAuthentication extends ConfigurationBotFrameworkAuthenticati
 
 /** The connector client's pipeline (from @azure/core-rest-pipeline), which its types keep private. */
 interface PipelineHolder {
-  client?: { pipeline?: { removePolicy(options: { phase: 'Retry' }): unknown } };
+  client?: { pipeline?: Pick<Pipeline, 'removePolicy' | 'addPolicy'> };
 }
+
+/** A send that has not been answered in this time is given up (and retried by the outbox), well inside its lease. */
+const SEND_TIMEOUT_MS = 30_000;
+const sendTimeout: PipelinePolicy = {
+  name: 'liaisonSendTimeout',
+  sendRequest: (request, next) => {
+    request.timeout = SEND_TIMEOUT_MS;
+    return next(request);
+  },
+};
 
 function withoutRetries(client: ConnectorClient): void {
   const pipeline = (client as unknown as PipelineHolder).client?.pipeline;
   if (!pipeline) throw new Error('The Bot Connector client has no pipeline to remove its retries from: check the botbuilder version');
   pipeline.removePolicy({ phase: 'Retry' });
+  pipeline.addPolicy(sendTimeout);
 }
 
 /** Authentication for proactive deliveries: as `botAuthentication`, without the SDK's retries. */

@@ -118,4 +118,25 @@ describe('flow: IT actions refused or applied once', () => {
     const stored = await flow.app.services.requests.getRequest(TEST_TENANT_ID, 1);
     assert.equal(stored?.value.resolution, hostile, 'stored exactly as typed');
   });
+
+  it('accepts a press on a card Teams stored twice (its first answer was lost), and updates the recorded card', async () => {
+    const tess = new Technician(flow);
+    // Teams stores the card, then the answer is lost: the outbox posts it again.
+    flow.connector.script('createConversation', { status: 502, deliver: true });
+    await tess.pressOn(await tess.fillToReview(), 'intake.submit');
+    // The retry waits out its backoff first.
+    for (let pass = 0; pass < 50 && desk.postedCount('REQ-0003') < 2; pass++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await desk.settle();
+    }
+    assert.equal(desk.postedCount('REQ-0003'), 2, 'posted twice');
+    const cards = flow.connector.calls.filter((c) => c.kind === 'createConversation' && c.delivered && textOf(c.activity?.attachments?.[0]?.content).includes('REQ-0003: '));
+    const [orphan, recorded] = cards.map((c) => c.assignedId ?? '');
+    assert.ok(orphan && recorded);
+
+    const taken = await desk.pressWith(IVAN, 'REQ-0003', 'it.take', { reference: 'REQ-0003', rev: 1 }, { messageId: orphan });
+    assert.match(textOf(taken.card), /In progress/);
+    await desk.settle();
+    assert.match(textOf(flow.connector.latest(recorded)?.attachments?.[0]?.content), /In progress/, 'the recorded card shows it too');
+  });
 });
