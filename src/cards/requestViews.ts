@@ -125,7 +125,7 @@ function explanationOf(kind: PersonalUpdate['kind'], { target }: Told, autoClose
     case 'closed':
       return `It closed by itself ${String(autoCloseDays)} days after it was resolved.`;
     case 'unreachable':
-      return "Liaison could not post it in IT's channel, so IT has not seen it yet. Your request is saved and waits; it goes to IT as soon as the channel is connected again, and I will tell you. An admin has been told.";
+      return "Liaison could not post it in IT's channel, so IT has not seen it yet. Your request is saved and waits; it goes to IT as soon as the channel is connected again, and I will tell you.";
   }
 }
 

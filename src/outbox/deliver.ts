@@ -9,7 +9,7 @@ import type { ReviewContext } from '../intake/review';
 import { threadLineText } from '../requests/describe';
 import { referenceOf, type Route, type ServiceRequest } from '../requests/request';
 import type { ConversationRef, ConversationReferenceStore } from '../storage/conversationReferences';
-import type { OutboxItem, PostedCard } from '../storage/outbox';
+import { paceKeyOf, type OutboxItem, type PostedCard } from '../storage/outbox';
 import type { Routes } from '../jobs/routing';
 import type { ChannelSettingsStore } from '../storage/channelSettings';
 import { isConflict } from '../storage/tables';
@@ -18,7 +18,7 @@ import { LIAISON } from '../requests/system';
 import type { RequestStore } from '../storage/requests';
 import type { Roster } from '../teams/roster';
 import type { ProactiveSender } from '../teams/sender';
-import { Undeliverable } from './failures';
+import { Undeliverable, viaConnector } from './failures';
 import type { Deliver, Report, ReportNotice } from './worker';
 
 export interface DeliveryDeps {
@@ -50,12 +50,13 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
   const channelOf = async (r: ServiceRequest): Promise<ConversationRef> => {
     if (!r.route) throw new Undeliverable(`${r.reference} has no IT channel`);
     const stored = await deps.references.get({ kind: 'channel', channelId: r.route.channelId });
-    if (!stored) throw new Undeliverable(`no address for the channel ${r.route.channelId}: mention Liaison there once`);
+    if (!stored) throw new Undeliverable(`no address for the channel ${r.route.channelId}: mention Liaison there once`, true);
     return stored.reference;
   };
 
   const itCard = async (r: ServiceRequest, channel: ConversationRef): Promise<Partial<Activity>> => {
-    const members = r.route ? await deps.roster.members(channel, r.route.teamId) : [];
+    const route = r.route;
+    const members = route ? await viaConnector(() => deps.roster.members(channel, route.teamId)) : [];
     return cardActivity(itRequestCard(r, deps.view(), { members }), `${r.reference}: ${r.answers.what.title}`);
   };
 
@@ -72,14 +73,16 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
         // Posted before, and the answer or the bookkeeping was lost: never post a second card.
         if (r.card) return undefined;
         const channel = await channelOf(r.value);
-        const posted = await deps.sender.startThread(channel, await itCard(r.value, channel));
+        const activity = await itCard(r.value, channel);
+        const posted = await viaConnector(() => deps.sender.startThread(channel, activity));
         return { conversationId: posted.conversationId, activityId: posted.activityId, channelId: channel.conversation.id, postedAt: deps.view().now };
       }
       case 'card.update': {
         const r = await request(item.tenantId, n.seq);
         const card = postedCard(r);
         const channel = await channelOf(r.value);
-        await deps.sender.update({ ...channel, conversation: { ...channel.conversation, id: card.conversationId } }, card.activityId, await itCard(r.value, channel));
+        const activity = await itCard(r.value, channel);
+        await viaConnector(() => deps.sender.update({ ...channel, conversation: { ...channel.conversation, id: card.conversationId } }, card.activityId, activity));
         return undefined;
       }
       case 'thread.line': {
@@ -87,30 +90,31 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
         const card = postedCard(r);
         const channel = await channelOf(r.value);
         const text = threadLineText(n.line.event, r.value.reference, deps.view().policy, inert);
-        await deps.sender.replyInThread(channel, card.activityId, { ...MessageFactory.text(text), textFormat: 'markdown' });
+        await viaConnector(() => deps.sender.replyInThread(channel, card.activityId, { ...MessageFactory.text(text), textFormat: 'markdown' }));
         return undefined;
       }
       case 'person.update': {
         const r = await request(item.tenantId, n.seq);
         const person = await deps.references.get({ kind: 'user', aadObjectId: n.to });
-        if (!person) throw new Undeliverable('no personal chat with the requester is known');
-        await deps.sender.send(person.reference, cardActivity(requestUpdateCard(r.value, n.update, deps.view()), `${r.value.reference}: ${n.update.kind}`));
+        if (!person) throw new Undeliverable('no personal chat with the requester is known', true);
+        const activity = cardActivity(requestUpdateCard(r.value, n.update, deps.view()), `${r.value.reference}: ${n.update.kind}`);
+        await viaConnector(() => deps.sender.send(person.reference, activity));
         return undefined;
       }
       case 'admin.notice': {
         const admin = await deps.references.get({ kind: 'user', aadObjectId: n.to });
-        if (!admin) throw new Undeliverable('no personal chat with the admin is known');
-        await deps.sender.send(admin.reference, { ...MessageFactory.text(n.text), textFormat: 'plain' });
+        if (!admin) throw new Undeliverable('no personal chat with the admin is known', true);
+        await viaConnector(() => deps.sender.send(admin.reference, { ...MessageFactory.text(n.text), textFormat: 'plain' }));
         return undefined;
       }
     }
   };
 
   /**
-   * What Liaison does about a notification that cannot be delivered. A request card that cannot be
-   * posted: the channel stops receiving requests until its setup is saved again, and the request waits
-   * for a channel (its requester is told, through that change). The first admin hears once per channel,
-   * per person or per thread about what only they can fix.
+   * What Liaison does about a notification that cannot be delivered. A request card whose channel is
+   * gone (403, 404, no address): the channel stops receiving requests until its setup is saved again,
+   * and the request waits for a channel (its requester is told, through that change). The first admin
+   * hears, once a day at most per channel, thread or person, about what only they can fix.
    */
   const report: Report = async (item, failure) => {
     const n = item.notification;
@@ -119,12 +123,14 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
     const tell = (once: string, text: string): ReportNotice | undefined => (admin === undefined ? undefined : { once, notification: { kind: 'admin.notice', seq: n.seq, to: admin, text } });
     switch (n.kind) {
       case 'thread.start': {
-        const route = await unroute(item.tenantId, n.seq, failure.reason);
-        if (!route) return undefined;
-        return tell(
-          `channel|${route.channelId}`,
-          `Liaison could not post ${reference} in the channel ${route.channelName} (${failure.reason}): it may have been removed from the team. Requests wait until someone mentions Liaison there with setup and presses Save.`,
-        );
+        const gone = failure.kind === 'permanent' && failure.gone ? await channelGone(item, failure.reason) : undefined;
+        if (gone) {
+          return tell(
+            `channel|${gone.route.channelId}|${String(gone.since.getTime())}`,
+            `Liaison could not post ${reference} in the channel ${gone.route.channelName} (${failure.reason}): it may have been removed from the team. Requests for it wait until someone mentions Liaison there with setup and presses Save.`,
+          );
+        }
+        return tell(`thread|${String(n.seq)}`, `Liaison could not post ${reference} in its IT channel (${failure.reason}), so IT has not seen it. Please look into it; the request is saved.`);
       }
       case 'card.update':
       case 'thread.line':
@@ -136,24 +142,29 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
     }
   };
 
-  /** Takes the request off the channel it could not be posted to (with its etag; a lost race is retried). */
-  const unroute = async (tenantId: string, seq: number, reason: string): Promise<Route | undefined> => {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const stored = await deps.requests.getRequest(tenantId, seq);
+  /**
+   * The channel a request's card was going to cannot be reached: it is marked so (routing skips it) and
+   * the request waits for a channel again. Nothing is done when the request went elsewhere meanwhile.
+   */
+  const channelGone = async (item: OutboxItem, reason: string): Promise<{ route: Route; since: Date } | undefined> => {
+    const { seq } = item.notification;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const stored = await deps.requests.getRequest(item.tenantId, seq);
       const route = stored?.value.route;
-      if (!stored || !route) return undefined;
-      const t = apply(stored.value, { kind: 'unroute', reason }, LIAISON, deps.view().now, deps.view().policy.autoCloseDays);
+      if (!stored || !route || item.pace !== paceKeyOf({ kind: 'channel', channelId: route.channelId })) return undefined;
+      const view = deps.view();
+      const t = apply(stored.value, { kind: 'unroute', reason }, LIAISON, view.now, view.policy.autoCloseDays);
       if (!t.ok) return undefined;
-      await deps.channelSettings.markUnreachable(route.teamId, route.channelId, deps.view().now);
-      deps.routes.forget(tenantId);
+      const since = await deps.channelSettings.markUnreachable(route.teamId, route.channelId, view.now);
+      deps.routes.forget(item.tenantId);
       try {
         await deps.requests.changeRequest(stored, t.request, t.event);
-        return route;
+        return since && { route, since };
       } catch (error) {
         if (!isConflict(error)) throw error;
       }
     }
-    return undefined;
+    throw new Error(`${referenceOf(seq)} kept changing while Liaison took it off its unreachable channel`);
   };
 
   return { deliver, report };

@@ -4,32 +4,56 @@ import { isLiaisonError } from '../lib/errors';
 
 export type Failure =
   | { kind: 'retry'; reason: string; status?: number; retryAfterMs?: number }
-  | { kind: 'permanent'; reason: string; status?: number };
+  /** `gone`: the conversation itself cannot be reached (Liaison removed from it, or it is deleted). */
+  | { kind: 'permanent'; reason: string; status?: number; gone: boolean };
 
 /** Statuses worth another try: throttled, a lost race on Teams' side, and gateways or the service being down. */
 const RETRYABLE = new Set([408, 412, 429, 500, 502, 503, 504]);
 
-/** A delivery that cannot succeed, whatever the number of tries. */
+/** A delivery that cannot succeed, whatever the number of tries; `gone` when its conversation cannot be reached. */
 export class Undeliverable extends Error {
-  constructor(reason: string) {
+  constructor(
+    reason: string,
+    readonly gone = false,
+  ) {
     super(reason);
     this.name = 'Undeliverable';
   }
 }
 
+/** An error from the Bot Connector itself (as opposed to Table storage or Liaison), which its status explains. */
+export class ConnectorFailure extends Error {
+  constructor(readonly error: unknown) {
+    super(error instanceof Error ? error.message : String(error));
+    this.name = 'ConnectorFailure';
+  }
+}
+
+/** Runs a Bot Connector call, marking its failures as the connector's. */
+export async function viaConnector<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new ConnectorFailure(error);
+  }
+}
+
 export function classify(error: unknown, now: number = Date.now()): Failure {
-  if (error instanceof Undeliverable) return { kind: 'permanent', reason: error.message };
-  if (isLiaisonError(error, 'SEND_FAILED')) return { kind: 'permanent', reason: error.message };
-  const status = statusOf(error);
-  if (status === undefined) return { kind: 'retry', reason: `network: ${codeOf(error)}` };
-  const reason = `${String(status)} ${codeOf(error)}`;
+  if (error instanceof Undeliverable) return { kind: 'permanent', reason: error.message, gone: error.gone };
+  if (isLiaisonError(error, 'SEND_FAILED')) return { kind: 'permanent', reason: error.message, gone: false };
+  // Table storage or Liaison itself failed on the way: nothing says the message cannot go, so try again.
+  if (!(error instanceof ConnectorFailure)) return { kind: 'retry', reason: `before sending: ${codeOf(error)}` };
+  const cause = error.error;
+  const status = statusOf(cause);
+  if (status === undefined) return { kind: 'retry', reason: `network: ${codeOf(cause)}` };
+  const reason = `${String(status)} ${codeOf(cause)}`;
   // 401: Liaison's own credentials were refused. The message is fine; the operator must fix the setting.
   if (RETRYABLE.has(status) || status === 401) {
-    const retryAfterMs = retryAfterOf(error, now);
+    const retryAfterMs = retryAfterOf(cause, now);
     return { kind: 'retry', reason, status, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   }
   // 403 (not in the conversation any more), 404 (message or conversation gone), 413 (too big), other 4xx.
-  return { kind: 'permanent', reason, status };
+  return { kind: 'permanent', reason, status, gone: status === 403 || status === 404 };
 }
 
 export const RETRY_BASE_MS = 1_000;
@@ -59,14 +83,14 @@ function codeOf(error: unknown): string {
   return error instanceof Error ? error.name : 'error';
 }
 
-/** Retry-After as seconds or as an HTTP date. */
+/** Retry-After as seconds or as an HTTP date, at most 5 minutes. */
 function retryAfterOf(error: unknown, now: number): number | undefined {
   const headers = (error as HttpLike | undefined)?.response?.headers;
   if (typeof headers?.get !== 'function') return undefined;
   const raw: unknown = (headers.get as (name: string) => unknown).call(headers, 'retry-after');
   if (typeof raw !== 'string' || raw.trim() === '') return undefined;
   const seconds = Number(raw);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(raw) - now;
+  // An absurd Retry-After (hours) must not park a conversation: at most the backoff's own ceiling.
+  return Number.isNaN(ms) ? undefined : Math.min(MAX_MS, Math.max(0, ms));
 }

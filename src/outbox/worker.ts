@@ -44,6 +44,10 @@ export interface OutboxWorkerOptions {
 }
 
 const BATCH = 200;
+/** Pacing waits longer than this are not started with a claimed item in hand. */
+const CLAIM_WAIT_MS = 2_000;
+/** A delivery (roster, card, send) not done in this time is given up and retried, well inside a renewed lease. */
+const DELIVERY_DEADLINE_MS = 45_000;
 /** Attempts at recording a delivery before leaving it to the lease. */
 const BOOKKEEPING_TRIES = 3;
 const TENANTS_REFRESH_MS = 60_000;
@@ -170,8 +174,7 @@ export class OutboxWorker {
     return [...this.known];
   }
 
-  /** Starts work on each conversation whose oldest item this instance may take. */
-  /** Returns how many pending items it saw. */
+  /** Starts work on each conversation whose oldest item this instance may take; returns how many items it saw. */
   private async pass(tenantId: string): Promise<number> {
     const items = await this.options.outbox.pending(tenantId, BATCH);
     const groups = new Map<string, OutboxItem[]>();
@@ -203,8 +206,11 @@ export class OutboxWorker {
       if (this.stopped) return delivered;
       const now = this.options.clock.now();
       if (pending.notBefore && pending.notBefore > now) return delivered;
-      if (pending.leaseOwner !== undefined && pending.leaseOwner !== this.instanceId && pending.leaseUntil && pending.leaseUntil > now) return delivered;
-      const item = await this.options.outbox.claim(pending, this.instanceId, new Date(now.getTime() + (this.options.leaseMs ?? 120_000)));
+      // Leased (by another instance, or by this one when recording a delivery failed): wait for the lease to end.
+      if (pending.leaseUntil && pending.leaseUntil > now) return delivered;
+      // Teams asked this conversation to wait (Retry-After): leave it unclaimed rather than hold a slot.
+      if (this.conversationPacer.delay(pending.pace) > CLAIM_WAIT_MS) return delivered;
+      const item = await this.options.outbox.claim(pending, this.instanceId, new Date(now.getTime() + this.leaseMs()));
       if (!item) return delivered;
       if (!(await this.attempt(item))) return delivered;
       delivered++;
@@ -224,7 +230,7 @@ export class OutboxWorker {
         const renewed = await this.renewIfShort(item);
         if (!renewed) throw new LeaseLost();
         item = renewed;
-        return this.options.deliver(item);
+        return withDeadline(this.options.deliver(item), DELIVERY_DEADLINE_MS);
       });
     } catch (error) {
       if (error instanceof LeaseLost) {
@@ -250,11 +256,19 @@ export class OutboxWorker {
     return true;
   }
 
-  /** The item, with its lease renewed when less than a third of it is left; undefined if it is no longer ours. */
+  /** How long a claim lasts: long enough for a delivery that takes its whole deadline, twice. */
+  private leaseMs(): number {
+    return Math.max(this.options.leaseMs ?? 120_000, 2 * DELIVERY_DEADLINE_MS);
+  }
+
+  /**
+   * The item, with its lease renewed unless more than the delivery deadline is left (so the lease
+   * outlives the delivery); undefined if it is no longer ours.
+   */
   private async renewIfShort(item: OutboxItem): Promise<OutboxItem | undefined> {
-    const leaseMs = this.options.leaseMs ?? 120_000;
+    const leaseMs = this.leaseMs();
     const now = this.options.clock.now().getTime();
-    if ((item.leaseUntil?.getTime() ?? 0) - now > leaseMs / 3) return item;
+    if ((item.leaseUntil?.getTime() ?? 0) - now > DELIVERY_DEADLINE_MS + 5_000) return item;
     return this.options.outbox.claim(item, this.instanceId, new Date(now + leaseMs));
   }
 
@@ -272,7 +286,7 @@ export class OutboxWorker {
       await outbox.retryLater(item, new Date(now.getTime() + delay), failure.reason);
       return false;
     }
-    const final: Failure = failure.kind === 'retry' ? { kind: 'permanent', reason: `gave up after ${String(item.attempts + 1)} attempts: ${failure.reason}` } : failure;
+    const final: Failure = failure.kind === 'retry' ? { kind: 'permanent', reason: `gave up after ${String(item.attempts + 1)} attempts: ${failure.reason}`, gone: false } : failure;
     logger.error({ ...ids, status: final.status, reason: final.reason }, 'notification cannot be delivered; recorded and reported');
     // The report is queued before the item leaves the outbox, so that nothing is ever lost between them.
     const report = await this.options.report(item, final);
@@ -284,4 +298,23 @@ export class OutboxWorker {
     return true;
   }
 
+}
+
+/** Not answered in time: a retryable failure (the send may still arrive; the retry is at least once). */
+class DeadlineExceeded extends Error {
+  readonly code = 'DEADLINE';
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(new DeadlineExceeded(`no answer within ${String(ms)} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -215,20 +215,18 @@ function noteProblem(action: Action): string | undefined {
   }
 }
 
-/**
- * Whether the request's latest change is this very action by this actor: a double press or a
- * redelivered press then counts as done rather than as a conflict.
- */
-export function isLatestChange(request: ServiceRequest, latest: RequestEvent | undefined, action: Action, actor: Person): boolean {
-  if (latest?.n !== request.eventCount || latest.actor.aadObjectId !== actor.aadObjectId) return false;
+/** Whether an event records this very action by this actor: a double or redelivered press is recognised by it. */
+export function isSameChange(event: RequestEvent, action: Action, actor: Person): boolean {
+  if (event.actor.aadObjectId !== actor.aadObjectId) return false;
   const kinds: Partial<Record<Action['kind'], EventKind>> = {
     take: 'taken', assign: 'assigned', ask: 'asked', hold: 'held', resume: 'resumed', resolve: 'resolved', duplicate: 'duplicate',
     cancel: 'cancelled', reply: 'replied', confirm: 'confirmed', reopen: 'reopened',
   };
-  if (kinds[action.kind] !== latest.kind) return false;
+  if (kinds[action.kind] !== event.kind) return false;
   const { note, holdReason, assignee, target } = whatItRecords(action, actor);
-  return note === latest.note && holdReason === latest.holdReason && assignee === latest.assignee?.aadObjectId && target === latest.target;
+  return note === event.note && holdReason === event.holdReason && assignee === event.assignee?.aadObjectId && target === event.target;
 }
+
 
 /** What an action's event records besides its kind, to recognise the same action pressed twice. */
 function whatItRecords(action: Action, actor: Person): { note?: string; holdReason?: HoldReason; assignee?: string; target?: string } {

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type { ChannelRegistration } from '../setup/registration';
-import { isNotFound, tableKey } from './tables';
+import { isConflict, isNotFound, tableKey } from './tables';
 
 /** Which team channels receive IT requests and weekly thanks. Partitioned by team. */
 export interface ChannelSettingsStore {
@@ -11,8 +11,11 @@ export interface ChannelSettingsStore {
   itChannels(tenantId: string): Promise<ChannelRegistration[]>;
   /** The organisations with a registered channel (the ones whose outbox and schedules need work). */
   tenants(): Promise<string[]>;
-  /** Liaison could not post in the channel: no request goes there until its setup is saved again. */
-  markUnreachable(teamId: string, channelId: string, at: Date): Promise<void>;
+  /**
+   * Liaison could not post in the channel: no request goes there until its setup is saved again.
+   * Resolves with since when it is unreachable, or undefined when its setup was saved meanwhile.
+   */
+  markUnreachable(teamId: string, channelId: string, at: Date): Promise<Date | undefined>;
 }
 
 interface RegistrationEntity {
@@ -79,12 +82,27 @@ export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
       return [...found];
     },
     async markUnreachable(teamId, channelId, at) {
-      const mark: Pick<RegistrationEntity, 'partitionKey' | 'rowKey' | 'unreachableSince'> = { partitionKey: tableKey(teamId), rowKey: tableKey(channelId), unreachableSince: at };
-      try {
-        await table.updateEntity(mark, 'Merge');
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
+      // Twice at most: a lost race is either another failure marking it (its time stands) or a setup
+      // saved meanwhile (which stands: the channel may work again).
+      for (let attempt = 1; attempt <= 2; attempt++) {
+        let current;
+        try {
+          current = await table.getEntity<RegistrationEntity>(tableKey(teamId), tableKey(channelId));
+        } catch (error) {
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+        if (current.unreachableSince !== undefined) return new Date(current.unreachableSince);
+        if (attempt > 1) return undefined;
+        const mark: Pick<RegistrationEntity, 'partitionKey' | 'rowKey' | 'unreachableSince'> = { partitionKey: tableKey(teamId), rowKey: tableKey(channelId), unreachableSince: at };
+        try {
+          await table.updateEntity(mark, 'Merge', { etag: current.etag });
+          return at;
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+        }
       }
+      return undefined;
     },
     async save(r) {
       // Settings are replaced whole; saving the same choice twice changes nothing.

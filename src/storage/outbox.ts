@@ -12,7 +12,7 @@
 import { type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { Notification } from '../requests/notifications';
 import type { RequestEvent } from '../requests/request';
-import { cardKey, messageKey, pad, prefixFilter, type CardEntity, type IndexEntity } from './requestRows';
+import { cardKey, pad, prefixFilter, type CardEntity } from './requestRows';
 import { isConflict, isNotFound, tableKey } from './tables';
 
 export interface OutboxItem {
@@ -166,16 +166,10 @@ export function tableOutbox(table: TableClient): OutboxStore {
 
     async delivered(item, card) {
       if (card) {
-        // First where the card is, so that the item's successors (card updates, thread lines) find it,
-        // and which request the card's message belongs to, for presses on it.
+        // First where the card is, so that the item's successors (card updates, thread lines) find it.
         const seq = item.notification.seq;
-        const partitionKey = tableKey(item.tenantId);
-        const entity: CardEntity = { partitionKey, rowKey: cardKey(seq), seq, ...card };
-        const message: IndexEntity = { partitionKey, rowKey: messageKey(card.activityId), seq };
-        await table.submitTransaction([
-          ['upsert', asEntity(entity), 'Replace'],
-          ['upsert', asEntity(message), 'Replace'],
-        ]);
+        const entity: CardEntity = { partitionKey: tableKey(item.tenantId), rowKey: cardKey(seq), seq, ...card };
+        await table.upsertEntity(entity, 'Replace');
       }
       await removeClaimed(item);
     },

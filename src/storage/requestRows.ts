@@ -18,8 +18,6 @@ export const eventKey = (seq: number, n: number): string => `event|${pad(seq, 8)
 const mineKey = (ownerId: string, seq: number): string => `mine|${tableKey(ownerId)}|${pad(INVERT - seq, 8)}`;
 /** Where a request's card was posted; next to the request so that one range query reads both. */
 export const cardKey = (seq: number): string => `${requestKey(seq)}|card`;
-/** Which request a card message in a channel belongs to. */
-export const messageKey = (activityId: string): string => `msg|${tableKey(activityId)}`;
 /** Requests waiting for an IT channel to be connected. */
 export const waitingKey = (seq: number): string => `waiting|${pad(seq, 8)}`;
 /** Resolved requests by the time they close by themselves. */
@@ -118,7 +116,7 @@ export type CardEntity = {
   postedAt: Date;
 };
 
-/** An index row: a request waiting for a channel, a resolved one waiting to close, or a card message's request. */
+/** An index row: a request waiting for a channel, or a resolved one waiting to close. */
 export type IndexEntity = {
   partitionKey: string;
   rowKey: string;

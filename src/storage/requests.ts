@@ -19,7 +19,6 @@ import {
   cardKey,
   closingKey,
   draftEntity,
-  messageKey,
   draftKey,
   eventEntity,
   eventKey,
@@ -93,8 +92,6 @@ export interface RequestStore {
   changeRequest(before: Stored<ServiceRequest>, after: ServiceRequest, event: RequestEvent): Promise<void>;
   events(tenantId: string, seq: number): Promise<RequestEvent[]>;
   event(tenantId: string, seq: number, n: number): Promise<RequestEvent | undefined>;
-  /** The request a card message in a channel was posted for, if Liaison recorded it. */
-  cardOwner(tenantId: string, activityId: string): Promise<number | undefined>;
   /** Requests waiting for an IT channel, oldest first (a hint: check the request). */
   waiting(tenantId: string, limit: number): Promise<IndexRow[]>;
   /** Resolved requests whose time to close by themselves has come, oldest first (a hint: check the request). */
@@ -260,11 +257,6 @@ export function tableRequests(table: TableClient): RequestStore {
         ...indexRows(after),
         ...outboxEntities(after.tenantId, event, notificationsFor(before.value, after, event), after.route?.channelId).map((row): TransactionAction => ['create', asEntity(row)]),
       ]);
-    },
-
-    async cardOwner(tenantId, activityId) {
-      const found = await getOrUndefined<IndexEntity>(table, tableKey(tenantId), messageKey(activityId));
-      return found?.value.seq;
     },
 
     async event(tenantId, seq, n) {

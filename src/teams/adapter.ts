@@ -82,7 +82,7 @@ interface PipelineHolder {
   client?: { pipeline?: Pick<Pipeline, 'removePolicy' | 'addPolicy'> };
 }
 
-/** A send that has not been answered in this time is given up (and retried by the outbox), well inside its lease. */
+/** One HTTP request to the Bot Connector not answered in this time fails (and the outbox retries the delivery). */
 const SEND_TIMEOUT_MS = 30_000;
 const sendTimeout: PipelinePolicy = {
   name: 'liaisonSendTimeout',

@@ -155,4 +155,22 @@ describe('flow: the outbox', () => {
     while (personalCards(flow).filter((c) => /is working on/.test(textOf(c))).length < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(personalCards(flow).filter((c) => /is working on/.test(textOf(c))).length, 2, 'both messages arrived');
   });
+
+  it("refuses one card for good (400) without taking the channel offline for the others", async () => {
+    const flow = await start({ admins: [USERS.manager.aadObjectId], background: false });
+    const desk = new ItDesk(flow);
+    await new Technician(flow, USERS.manager).say('help');
+    await connectItChannel(flow);
+    flow.connector.failNext('createConversation', 400);
+    await fileOne(flow);
+    await fileOne(flow);
+    flow.app.outbox.start();
+    await drained(flow);
+    assert.equal((await rows(flow, 'failed|')).length, 1);
+    assert.equal(desk.postedCount('REQ-0002'), 1, 'the channel still takes requests');
+    const settings = await flow.app.services.channelSettings.itChannels(TEST_TENANT_ID);
+    assert.equal(settings[0]?.unreachableSince, undefined);
+    const notices = flow.connector.calls.filter((c) => c.kind === 'send' && c.conversationId === USERS.manager.personalConversationId && /could not post REQ-0001 in its IT channel/.test(c.activity?.text ?? ''));
+    assert.equal(notices.length, 1, 'the admin is told about that request');
+  });
 });

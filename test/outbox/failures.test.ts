@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
-import { backoffMs, classify, RETRY_BASE_MS, Undeliverable } from '../../src/outbox/failures';
+import { backoffMs, classify, ConnectorFailure, RETRY_BASE_MS, Undeliverable } from '../../src/outbox/failures';
 import { LiaisonError } from '../../src/lib/errors';
 
 const NOW = Date.parse('2026-12-01T02:30:00Z');
@@ -19,6 +19,11 @@ function httpError(statusCode: number, headers: Record<string, string> = {}): Re
   });
 }
 
+/** The same, as the outbox sees it: from the Bot Connector. */
+function connectorError(statusCode: number, headers: Record<string, string> = {}): ConnectorFailure {
+  return new ConnectorFailure(httpError(statusCode, headers));
+}
+
 /** A request that never got an answer: the socket was reset. */
 function networkError(code = 'ECONNRESET'): RestError {
   return new RestError('read ECONNRESET', { code, request: createPipelineRequest({ url: 'https://smba.trafficmanager.net/teams/v3/conversations' }) });
@@ -27,28 +32,28 @@ function networkError(code = 'ECONNRESET'): RestError {
 describe('delivery failures', () => {
   describe('classify', () => {
     it('429 with Retry-After in seconds: retry after that long', () => {
-      assert.deepEqual(classify(httpError(429, { 'Retry-After': '3' }), NOW), { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 3_000 });
+      assert.deepEqual(classify(connectorError(429, { 'Retry-After': '3' }), NOW), { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 3_000 });
     });
 
     it('429 with Retry-After as an HTTP date: retry at that date', () => {
-      const failure = classify(httpError(429, { 'retry-after': new Date(NOW + 5_000).toUTCString() }), NOW);
+      const failure = classify(connectorError(429, { 'retry-after': new Date(NOW + 5_000).toUTCString() }), NOW);
       assert.deepEqual(failure, { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 5_000 });
     });
 
     it('429 with a Retry-After date in the past: retry without waiting for it', () => {
-      const failure = classify(httpError(429, { 'retry-after': new Date(NOW - 60_000).toUTCString() }), NOW);
+      const failure = classify(connectorError(429, { 'retry-after': new Date(NOW - 60_000).toUTCString() }), NOW);
       assert.deepEqual(failure, { kind: 'retry', reason: '429 RestError', status: 429, retryAfterMs: 0 });
     });
 
     it('429 without Retry-After, or with one that means nothing: retry on our own backoff', () => {
       const meaningless: Record<string, string>[] = [{}, { 'retry-after': '' }, { 'retry-after': 'soon' }];
       for (const headers of meaningless) {
-        assert.deepEqual(classify(httpError(429, headers), NOW), { kind: 'retry', reason: '429 RestError', status: 429 }, JSON.stringify(headers));
+        assert.deepEqual(classify(connectorError(429, headers), NOW), { kind: 'retry', reason: '429 RestError', status: 429 }, JSON.stringify(headers));
       }
     });
 
     it('Retry-After is honoured on other retryable statuses too', () => {
-      assert.deepEqual(classify(httpError(503, { 'retry-after': '120' }), NOW), { kind: 'retry', reason: '503 RestError', status: 503, retryAfterMs: 120_000 });
+      assert.deepEqual(classify(connectorError(503, { 'retry-after': '120' }), NOW), { kind: 'retry', reason: '503 RestError', status: 503, retryAfterMs: 120_000 });
     });
 
     const statuses: [number, 'retry' | 'permanent', string][] = [
@@ -67,7 +72,7 @@ describe('delivery failures', () => {
     ];
     for (const [status, kind, why] of statuses) {
       it(`${String(status)} (${why}): ${kind}`, () => {
-        const failure = classify(httpError(status), NOW);
+        const failure = classify(connectorError(status), NOW);
         assert.equal(failure.kind, kind);
         assert.equal(failure.status, status);
         assert.match(failure.reason, new RegExp(`^${String(status)} `));
@@ -76,17 +81,28 @@ describe('delivery failures', () => {
 
     it('an error without a status (the network) is retried, naming its code', () => {
       for (const error of [networkError('ECONNRESET'), Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })]) {
-        assert.deepEqual(classify(error, NOW), { kind: 'retry', reason: 'network: ECONNRESET' });
+        assert.deepEqual(classify(new ConnectorFailure(error), NOW), { kind: 'retry', reason: 'network: ECONNRESET' });
       }
-      assert.deepEqual(classify(networkError('ETIMEDOUT'), NOW), { kind: 'retry', reason: 'network: ETIMEDOUT' });
+      assert.deepEqual(classify(new ConnectorFailure(networkError('ETIMEDOUT')), NOW), { kind: 'retry', reason: 'network: ETIMEDOUT' });
+    });
+
+    it('403 and 404 say the conversation is gone; other permanent statuses do not', () => {
+      for (const status of [403, 404]) assert.equal(classify(connectorError(status), NOW).kind === 'permanent' && (classify(connectorError(status), NOW) as { gone: boolean }).gone, true);
+      for (const status of [400, 413]) assert.deepEqual(classify(connectorError(status), NOW), { kind: 'permanent', reason: `${String(status)} RestError`, status, gone: false });
+    });
+
+    it('an error before anything was sent (Table storage, even a 403 from it) is retried', () => {
+      assert.deepEqual(classify(httpError(403), NOW), { kind: 'retry', reason: 'before sending: RestError' });
+      assert.deepEqual(classify(new TypeError('x is undefined'), NOW), { kind: 'retry', reason: 'before sending: TypeError' });
     });
 
     it("LiaisonError('SEND_FAILED') is permanent, with its message as the reason", () => {
-      assert.deepEqual(classify(new LiaisonError('SEND_FAILED', 'No conversation with this person.'), NOW), { kind: 'permanent', reason: 'No conversation with this person.' });
+      assert.deepEqual(classify(new LiaisonError('SEND_FAILED', 'No conversation with this person.'), NOW), { kind: 'permanent', reason: 'No conversation with this person.', gone: false });
     });
 
-    it('Undeliverable is permanent, with its message as the reason', () => {
-      assert.deepEqual(classify(new Undeliverable('The request card was never posted.'), NOW), { kind: 'permanent', reason: 'The request card was never posted.' });
+    it('Undeliverable is permanent, with its message as the reason, and says whether the conversation is gone', () => {
+      assert.deepEqual(classify(new Undeliverable('The request card was never posted.'), NOW), { kind: 'permanent', reason: 'The request card was never posted.', gone: false });
+      assert.deepEqual(classify(new Undeliverable('No address for the channel.', true), NOW), { kind: 'permanent', reason: 'No address for the channel.', gone: true });
     });
   });
 

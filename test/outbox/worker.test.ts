@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import type pino from 'pino';
 import { createLogger } from '../../src/lib/logger';
-import type { Failure } from '../../src/outbox/failures';
+import { ConnectorFailure, type Failure } from '../../src/outbox/failures';
 import { OutboxWorker, type Deliver, type OutboxWorkerOptions, type Report } from '../../src/outbox/worker';
 import type { Notification } from '../../src/requests/notifications';
 import type { OutboxItem, OutboxStore, PostedCard } from '../../src/storage/outbox';
@@ -146,14 +146,14 @@ function preconditionFailed(): RestError {
 }
 
 /** A Bot Connector error with a status, as core-client throws it. */
-function httpError(statusCode: number, headers: Record<string, string> = {}): RestError {
+function httpError(statusCode: number, headers: Record<string, string> = {}): ConnectorFailure {
   const request = createPipelineRequest({ url: 'https://smba.trafficmanager.net/teams/v3/conversations/x/activities' });
-  return new RestError(`Unexpected status code: ${String(statusCode)}`, { statusCode, request, response: { request, status: statusCode, headers: createHttpHeaders(headers) } });
+  return new ConnectorFailure(new RestError(`Unexpected status code: ${String(statusCode)}`, { statusCode, request, response: { request, status: statusCode, headers: createHttpHeaders(headers) } }));
 }
 
 /** A request that never got an answer: the socket was reset. */
-function networkError(): RestError {
-  return new RestError('read ECONNRESET', { code: 'ECONNRESET' });
+function networkError(): ConnectorFailure {
+  return new ConnectorFailure(new RestError('read ECONNRESET', { code: 'ECONNRESET' }));
 }
 
 /** A clock the test moves. */
@@ -274,7 +274,7 @@ describe('outbox worker', () => {
     );
     assert.equal(reports.length, 1);
     assert.equal(reports[0]![0].key, a1.key);
-    assert.deepEqual(reports[0]![1], { kind: 'permanent', reason: '403 RestError', status: 403 });
+    assert.deepEqual(reports[0]![1], { kind: 'permanent', reason: '403 RestError', status: 403, gone: true });
     assert.deepEqual(store.failedRows.map((f) => [f.item.key, f.reason]), [[a1.key, '403 RestError']]);
     const queued = [...store.rows.values()];
     assert.deepEqual(queued.map((q) => q.notification.kind), ['admin.notice'], 'only the report is left to deliver');
@@ -313,12 +313,12 @@ describe('outbox worker', () => {
     const a1 = item(1, 1);
     let release = (): void => undefined;
     const slow = new Promise<void>((resolve) => (release = resolve));
-    const { store, worker } = rig(new MemoryOutbox(), new Map([[a1.key, slow]]), { leaseMs: 45_000 });
+    const { store, worker } = rig(new MemoryOutbox(), new Map([[a1.key, slow]]), { leaseMs: 150_000 });
     store.add(a1);
     const draining = worker.drain();
     while (!store.log.includes(`deliver ${a1.key}`)) await yieldTurn();
     assert.equal(store.row(a1.key)?.leaseOwner, worker.instanceId);
-    assert.deepEqual(store.row(a1.key)?.leaseUntil, new Date(T0 + 45_000));
+    assert.deepEqual(store.row(a1.key)?.leaseUntil, new Date(T0 + 150_000));
     release();
     await draining;
   });
@@ -329,7 +329,7 @@ describe('outbox worker', () => {
     store.add(old);
     await worker.drain();
     assert.equal(reports.length, 1);
-    assert.deepEqual(reports[0]![1], { kind: 'permanent', reason: 'gave up after 10 attempts: 503 RestError' });
+    assert.deepEqual(reports[0]![1], { kind: 'permanent', reason: 'gave up after 10 attempts: 503 RestError', gone: false });
     assert.deepEqual(store.failedRows.map((f) => f.item.key), keys(old));
     assert.ok(!store.log.includes(`retryLater ${old.key}`));
   });

@@ -84,13 +84,10 @@ export function itAction(kind: ItActionKind) {
     const request = stored.value;
     const ids = { reference: request.reference, verb: kind };
 
-    // The press must come from the request's own card, in the channel it was sent to. A card posted
-    // twice (Teams stored it, then its answer was lost) is as good as the one Liaison recorded.
+    // The press must come from the request's own card, in the channel it was sent to. (A copy of the card
+    // that Teams stored while its answer was lost is not known to be the request's, so it is refused.)
     const route = request.route;
-    const pressedOn = context.activity.replyToId;
-    const owner = card !== undefined && pressedOn !== undefined && pressedOn !== card.activityId ? await services.requests.cardOwner(tenantId, pressedOn) : undefined;
-    const otherCard = owner !== undefined && owner !== request.seq;
-    if (!route || teamsGetChannelId(context.activity) !== route.channelId || otherCard) {
+    if (!route || !card || teamsGetChannelId(context.activity) !== route.channelId || context.activity.replyToId !== card.activityId) {
       log.info(ids, 'refused an IT action from outside the request card');
       return messageResponse(`That button does not belong to ${request.reference}'s card in its IT channel, so nothing was changed.`);
     }
