@@ -1,7 +1,7 @@
 // Drains the outbox: every instance runs one. Items of one conversation go out in order, by the one
 // instance that holds the lease on the oldest of them; different conversations go out side by side,
 // paced within Teams' limits. Retryable failures wait out their backoff; permanent ones are recorded,
-// logged and reported once.
+// logged and reported (at most once a day per channel, thread or person).
 
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/clock';
