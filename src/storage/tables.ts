@@ -2,6 +2,7 @@ import { TableClient, TableServiceClient, type TableServiceClientOptions } from 
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { StorageConfig } from '../config';
+import { timeoutPolicy } from '../lib/timeout';
 
 /** The tables Liaison uses. Each aggregate keeps its own table. */
 export const TABLE_NAMES = ['ConversationReferences', 'ChannelSettings', 'Requests'] as const;
@@ -55,14 +56,7 @@ export function openTables(storage: ReachableStorage, prefix = ''): Tables {
  * Teams waits about 15 s for an answer. Each attempt gets 3 s and there are at most 3 attempts, so a
  * slow or failing storage account turns into a clear "not saved" within that time instead of a hang.
  */
-const TRY_TIMEOUT_MS = 3_000;
-const tryTimeout: PipelinePolicy = {
-  name: 'liaisonTryTimeout',
-  sendRequest: (request, next) => {
-    request.timeout = TRY_TIMEOUT_MS;
-    return next(request);
-  },
-};
+const tryTimeout = timeoutPolicy('liaisonTryTimeout', 3_000);
 const BOUNDED: TableServiceClientOptions = {
   retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 },
   additionalPolicies: [{ policy: tryTimeout, position: 'perRetry' }],

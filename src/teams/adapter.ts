@@ -5,9 +5,10 @@ import {
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
 } from 'botbuilder';
-import type { Pipeline, PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { Pipeline } from '@azure/core-rest-pipeline';
 import { ConnectorFactory, type AuthenticateRequestResult, type ClaimsIdentity, type ConnectorClient } from 'botframework-connector';
 import type { BotIdentity } from '../config';
+import { timeoutPolicy } from '../lib/timeout';
 
 /**
  * CloudAdapter, with the turn split from authentication so the HTTP edge can answer a failed
@@ -83,14 +84,7 @@ interface PipelineHolder {
 }
 
 /** One HTTP request to the Bot Connector not answered in this time fails (and the outbox retries the delivery). */
-const SEND_TIMEOUT_MS = 30_000;
-const sendTimeout: PipelinePolicy = {
-  name: 'liaisonSendTimeout',
-  sendRequest: (request, next) => {
-    request.timeout = SEND_TIMEOUT_MS;
-    return next(request);
-  },
-};
+const sendTimeout = timeoutPolicy('liaisonSendTimeout', 30_000);
 
 function withoutRetries(client: ConnectorClient): void {
   const pipeline = (client as unknown as PipelineHolder).client?.pipeline;
