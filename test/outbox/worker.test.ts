@@ -8,7 +8,7 @@ import { createLogger } from '../../src/lib/logger';
 import { ConnectorFailure, type Failure } from '../../src/outbox/failures';
 import { OutboxWorker, type Deliver, type OutboxWorkerOptions, type Report } from '../../src/outbox/worker';
 import type { Notification } from '../../src/requests/notifications';
-import type { OutboxItem, OutboxStore, PostedCard } from '../../src/storage/outbox';
+import type { OutboxItem, OutboxStore } from '../../src/storage/outbox';
 
 const TENANT = 'tenant-1';
 const T0 = Date.parse('2026-12-01T02:30:00Z');
@@ -52,7 +52,6 @@ class MemoryOutbox implements OutboxStore {
   readonly rows = new Map<string, OutboxItem>();
   readonly failedRows: FailedRow[] = [];
   readonly reported = new Set<string>();
-  readonly cards = new Map<number, PostedCard>();
   /** What happened, in order: "claim <key>", "delivered <key>", "retryLater <key>", ... */
   readonly log: string[] = [];
   private version = 0;
@@ -87,9 +86,8 @@ class MemoryOutbox implements OutboxStore {
     return { ...claimed };
   }
 
-  async delivered(i: OutboxItem, card?: PostedCard): Promise<void> {
+  async delivered(i: OutboxItem): Promise<void> {
     await this.turn();
-    if (card) this.cards.set(i.notification.seq, card);
     this.log.push(`delivered ${i.key}`);
     this.removeClaimed(i);
   }

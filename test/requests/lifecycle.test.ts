@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { apply, isSameChange, itActionsFor, requesterActionsFor, roleFor, type Action } from '../../src/requests/lifecycle';
 import { NOTE_LIMIT, type RequestEvent, type RequestStatus, type ServiceRequest } from '../../src/requests/request';
-import { after, changed, hold, inEach, IVAN, LIAISON, MEGAN, NOW, resolve, ROUTE, submitted, take, TESS, type Step } from '../support/requests';
+import { after, changed, hold, inEach, IVAN, MEGAN, NOW, resolve, ROUTE, submitted, take, TESS, type Step } from '../support/requests';
+import { LIAISON } from '../../src/requests/system';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { notificationsFor, type Notification, type PersonalUpdate, type ThreadLine } from '../../src/requests/notifications';
 import type { ServiceRequest } from '../../src/requests/request';
-import { after, changed, hold, IVAN, LIAISON, MEGAN, resolve, ROUTE, submission, submitted, take, TESS, type Step } from '../support/requests';
+import { after, changed, hold, IVAN, MEGAN, resolve, ROUTE, submission, submitted, take, TESS, type Step } from '../support/requests';
+import { LIAISON } from '../../src/requests/system';
 
 const QUESTION = 'Which card numbers does it reject?';
 const VENDOR_NOTE = 'The vendor sends a new card reader on Thursday.';

@@ -17,8 +17,6 @@ export const TESS: Person = { aadObjectId: 'a1111111-1111-4111-8111-111111111111
 /** IT staff. */
 export const MEGAN: Person = { aadObjectId: 'e5555555-5555-4555-8555-555555555555', name: 'Megan Bowen' };
 export const IVAN: Person = { aadObjectId: 'b2222222-2222-4222-8222-222222222222', name: 'Ivan Brooks' };
-/** Liaison itself, for system actions (route, autoClose). */
-export const LIAISON: Person = { aadObjectId: 'liaison', name: 'Liaison' };
 
 /** IT's channel, where requests are posted. */
 export const ROUTE: Route = { teamId: 'team', channelId: 'channel', channelName: 'Service desk' };
