@@ -5,12 +5,10 @@
 import assert from 'node:assert/strict';
 import { RestError } from '@azure/core-rest-pipeline';
 import sinon from 'sinon';
-import { azuriteConnectionString } from '../../src/storage/azurite';
 import { TEST_TENANT_ID, USERS, cardAction } from '../support/activities';
-import { startFaultProxy, type FaultMode, type FaultProxy } from '../support/faultProxy';
+import type { FaultMode } from '../support/faultProxy';
 import { valueOf } from '../support/cards';
-import { startFlow, textOf, type Flow } from '../support/flow';
-import { testAzurite } from '../support/global';
+import { faultyStorageFlow, textOf, type Flow } from '../support/flow';
 import { P2_ANSWERS, Technician, actionOf, draftIdOf, personalChat, requestsOf, today, type Card } from '../support/intake';
 
 const TESS = USERS.technician;
@@ -46,29 +44,19 @@ describe('flow: Table storage failing during the intake', function () {
   this.timeout(60_000);
 
   describe('storage unreachable (fault proxy)', () => {
-    let proxy: FaultProxy;
-    let flow: Flow;
-    beforeEach(async () => {
-      proxy = await startFaultProxy(testAzurite().port);
-      flow = await startFlow({ storageConnectionString: azuriteConnectionString('127.0.0.1', proxy.port) });
-    });
-    afterEach(async () => {
-      proxy.mode = 'pass';
-      await flow.close();
-      await proxy.close();
-    });
-    const store = () => requestsOf(flow);
+    const rig = faultyStorageFlow();
+    const store = () => requestsOf(rig.flow);
 
     for (const [mode, what] of [['unavailable', 'answers 503'], ['reset', 'drops connections'], ['slow', 'answers after 20 s']] as [FaultMode, string][]) {
       it(`Next: says "Not saved" with the answers kept when storage ${what}, and works once it is back`, async () => {
-        const tess = new Technician(flow);
+        const tess = new Technician(rig.flow);
         const card = await tess.say('new request');
         const draftId = draftIdOf(card);
         const inputs = { ...WHAT, startedOn: today() };
 
-        proxy.mode = mode;
-        const answer = await pressInTime(flow, 'intake.next', { ...actionOf(card, 'intake.next'), ...inputs });
-        proxy.mode = 'pass';
+        rig.proxy.mode = mode;
+        const answer = await pressInTime(rig.flow, 'intake.next', { ...actionOf(card, 'intake.next'), ...inputs });
+        rig.proxy.mode = 'pass';
         if ('message' in answer) {
           // Teams leaves the pressed card as it was, with everything typed in it, and shows the message.
           assert.match(answer.message, /Not saved/);
@@ -97,12 +85,12 @@ describe('flow: Table storage failing during the intake', function () {
 
     for (const [mode, what] of [['unavailable', 'answers 503'], ['reset', 'drops connections']] as [FaultMode, string][]) {
       it(`Submit: says "Not sent" with the request kept when storage ${what}; pressing again makes exactly one request`, async () => {
-        const tess = new Technician(flow);
+        const tess = new Technician(rig.flow);
         const review = await tess.fillToReview({ ...P2_ANSWERS, what: { ...WHAT, startedOn: today() } });
 
-        proxy.mode = mode;
-        const answer = await pressInTime(flow, 'intake.submit', actionOf(review, 'intake.submit'));
-        proxy.mode = 'pass';
+        rig.proxy.mode = mode;
+        const answer = await pressInTime(rig.flow, 'intake.submit', actionOf(review, 'intake.submit'));
+        rig.proxy.mode = 'pass';
         if ('message' in answer) {
           // The review card stays as it was, Submit included.
           assert.match(answer.message, /Not (sent|saved)/);

@@ -8,7 +8,9 @@ import type { Clock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
 import { openTables, type Tables } from '../../src/storage/tables';
 import { startFakeConnector, type FakeConnector, type FakeConnectorOptions } from './fakeConnector';
-import { testStorageConnectionString, uniqueTableName } from './global';
+import { azuriteConnectionString } from '../../src/storage/azurite';
+import { startFaultProxy, type FaultProxy } from './faultProxy';
+import { testAzurite, testStorageConnectionString, uniqueTableName } from './global';
 
 export interface FlowOptions {
   bot?: BotIdentity;
@@ -138,4 +140,32 @@ export function textOf(card: unknown): string {
   };
   walk(card);
   return out.join('\n');
+}
+
+/**
+ * Call in a describe: before each test, a flow whose Table storage sits behind a fault proxy (passing
+ * until a test sets its mode); after each, both are closed.
+ */
+export function faultyStorageFlow(): { readonly flow: Flow; readonly proxy: FaultProxy } {
+  let flow: Flow | undefined;
+  let proxy: FaultProxy | undefined;
+  beforeEach(async () => {
+    proxy = await startFaultProxy(testAzurite().port);
+    flow = await startFlow({ storageConnectionString: azuriteConnectionString('127.0.0.1', proxy.port) });
+  });
+  afterEach(async () => {
+    if (proxy) proxy.mode = 'pass';
+    await flow?.close();
+    await proxy?.close();
+  });
+  return {
+    get flow(): Flow {
+      if (!flow) throw new Error('faultyStorageFlow: the flow starts before each test');
+      return flow;
+    },
+    get proxy(): FaultProxy {
+      if (!proxy) throw new Error('faultyStorageFlow: the proxy starts before each test');
+      return proxy;
+    },
+  };
 }
