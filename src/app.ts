@@ -3,6 +3,8 @@ import type { Server } from 'restify';
 import { ActivityTypes, CloudAdapter, teamsGetChannelId, type TurnContext } from 'botbuilder';
 import { Routes } from './jobs/routing';
 import { Sweeper } from './jobs/sweeper';
+import { WeeklyPoster } from './jobs/weekly';
+import { tablePraise } from './storage/praise';
 import { createDelivery } from './outbox/deliver';
 import { OutboxWorker } from './outbox/worker';
 import { paceKeyOf, tableOutbox } from './storage/outbox';
@@ -61,31 +63,51 @@ export function createApp(deps: AppDeps): App {
   const kick = (tenantId: string): void => {
     worker.kick(tenantId);
   };
-  const services: BotServices = {
-    references: tableConversationReferences(tables.client('ConversationReferences')),
+  const outbox = tableOutbox(tables.client('Requests'));
+  const praise = tablePraise(tables.client('Praise'));
+  const policy = config.policy ?? DEFAULT_POLICY;
+  const references = tableConversationReferences(tables.client('ConversationReferences'));
+  const requests = tableRequests(tables.client('Requests'));
+  const weekly = new WeeklyPoster({
+    praise,
+    requests,
     channelSettings,
-    requests: tableRequests(tables.client('Requests')),
-    policy: config.policy ?? DEFAULT_POLICY,
+    references,
+    sender,
+    policy,
+    timeZone: config.timeZone,
+    clock,
+    logger,
+    queue: outbox,
+    admins: config.admins,
+    pace: (key, send) => worker.pacedSend(key, send),
+  });
+  const services: BotServices = {
+    references,
+    channelSettings,
+    requests,
+    policy,
     admins: config.admins,
     timeZone: config.timeZone,
     clock,
     logger,
     roster: new Roster(sender, clock),
     routes: new Routes(channelSettings, clock),
-    outbox: { kick },
+    outbox: { ...outbox, kick },
+    praise,
+    weekly,
     waiting: { post: (tenantId) => sweeper.routeWaiting(tenantId) },
   };
 
   // The organisations with work in the background: those allowed, and those with a registered channel.
   const tenants = async (): Promise<string[]> => [...new Set([...config.allowedTenants, ...(await channelSettings.tenants())])];
-  const outbox = tableOutbox(tables.client('Requests'));
-  const delivery = createDelivery({ sender, references: services.references, requests: services.requests, channelSettings, routes: services.routes, roster: services.roster, view: () => reviewContext(services), admins: config.admins });
+  const delivery = createDelivery({ sender, references, requests, channelSettings, routes: services.routes, roster: services.roster, view: () => reviewContext(services), admins: config.admins, praise, mentionLimit: policy.praise.mentionLimit });
   const worker = new OutboxWorker({ outbox, ...delivery, tenants, clock, logger, ...deps.outbox });
-  const sweeper = new Sweeper({ requests: services.requests, routes: services.routes, policy: services.policy, tenants, changed: kick, clock, logger });
+  const sweeper = new Sweeper({ requests, routes: services.routes, policy, tenants, changed: kick, clock, logger, weekly });
 
   const auth = botAuthentication(config.bot, deps.authEndpoints);
   const adapter = new LiaisonAdapter(auth);
-  const references = new ReferenceRefresher(services.references, clock, logger);
+  const refresher = new ReferenceRefresher(references, clock, logger);
   adapter.onTurnError = (context, error) => onTurnError(context, error, logger);
   const bot = new LiaisonBot(services);
 
@@ -97,7 +119,7 @@ export function createApp(deps: AppDeps): App {
         attachTurnLogger(context, logger);
         countTurnSends(context, worker);
         // Side by side: the reference write never delays the answer (and never fails the turn).
-        await Promise.all([references.refresh(context), bot.run(context)]);
+        await Promise.all([refresher.refresh(context), bot.run(context)]);
       },
     },
     healthy: () => tables.ping(STORAGE_PING_MS).then(() => true, () => false),

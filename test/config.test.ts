@@ -151,7 +151,7 @@ describe('configuration', () => {
       assert.match(problems[0] ?? '', /^PORT must be a whole number/);
       assert.deepEqual(problems.slice(1), [
         `LIAISON_POLICY_FILE (${file}): serviceLevels.P2.response: expected a duration such as "4 business hours" (got "soon")`,
-        `LIAISON_POLICY_FILE (${file}): manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, autoCloseDays, wording, serviceLevels, openingHours, holidays`,
+        `LIAISON_POLICY_FILE (${file}): manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, autoCloseDays, wording, serviceLevels, openingHours, holidays, praise`,
       ]);
     });
 

@@ -25,13 +25,14 @@ function actionOf(request: ServiceRequest): RequestActionData {
  * A display name fit for `<at>…</at>` and a dropdown, which do not render markdown escapes: angle
  * brackets, markdown and template punctuation are removed rather than escaped.
  */
-function plainName(name: string, fallback: string): string {
+export function plainName(name: string, fallback: string): string {
   const plain = name.replace(/[<>\\`*_[\]()#~|!&{}$]/g, '').replace(/\s+/g, ' ').trim();
   return plain === '' ? fallback : plain;
 }
 
-function mentionOf(person: Person): MentionData {
-  const name = plainName(person.name, 'Requester');
+/** A Teams mention of a person; `fallback` names someone whose name has nothing left once cleaned. */
+export function mentionOf(person: Person, fallback = 'Requester'): MentionData {
+  const name = plainName(person.name, fallback);
   return { text: `<at>${name}</at>`, name, id: person.aadObjectId };
 }
 

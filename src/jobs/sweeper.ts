@@ -1,5 +1,6 @@
-// Work no person starts: posting requests that waited for an IT channel once one is connected, and
-// closing resolved requests whose requester did not answer within the configured days. Every instance
+// Work no person starts: posting requests that waited for an IT channel once one is connected,
+// closing resolved requests whose requester did not answer within the configured days, and the weekly
+// thanks post. Every instance
 // runs it; each change is written with the request's etag, so two instances never apply it twice.
 
 import type { Logger } from '../lib/logger';
@@ -12,6 +13,7 @@ import { closingKey } from '../storage/requestRows';
 import type { IndexRow, RequestStore } from '../storage/requests';
 import { isConflict } from '../storage/tables';
 import type { Routes } from './routing';
+import type { WeeklyPoster } from './weekly';
 
 const BATCH = 100;
 
@@ -24,6 +26,8 @@ export interface SweeperOptions {
   changed: (tenantId: string) => void;
   clock: Clock;
   logger: Logger;
+  /** Posts each week's thanks when their time has come. */
+  weekly?: Pick<WeeklyPoster, 'run'>;
   /** Default 60 s. */
   intervalMs?: number;
 }
@@ -64,8 +68,14 @@ export class Sweeper {
   async sweep(): Promise<void> {
     for (const tenantId of await this.options.tenants()) {
       if (this.stopping) return;
-      await this.routeWaiting(tenantId);
-      await this.closeResolved(tenantId);
+      try {
+        await this.routeWaiting(tenantId);
+        await this.closeResolved(tenantId);
+        await this.options.weekly?.run(tenantId);
+      } catch (error) {
+        // One organisation's trouble does not hold up the others.
+        this.options.logger.error({ err: error, tenantId }, 'sweep failed for an organisation');
+      }
     }
   }
 

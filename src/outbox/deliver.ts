@@ -5,6 +5,10 @@
 import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { inert, type AdaptiveCard } from '../cards/render';
 import { itRequestCard, requestUpdateCard } from '../cards/requestViews';
+import { praiseThanksCard } from '../cards/praiseViews';
+import type { Praise } from '../praise/praise';
+import type { PraiseNote } from '../requests/notifications';
+import type { PraiseStore } from '../storage/praise';
 import type { ReviewContext } from '../intake/review';
 import { threadLineText } from '../requests/describe';
 import { referenceOf, type Route, type ServiceRequest } from '../requests/request';
@@ -32,6 +36,10 @@ export interface DeliveryDeps {
   view: () => ReviewContext;
   /** AAD object ids of the people told about what only they can fix (the first of them). */
   admins: readonly string[];
+  /** Who may be named in public thanks. */
+  praise: Pick<PraiseStore, 'showsName' | 'optedOut' | 'publicPosts' | 'record'>;
+  /** People a thanks posted at once mentions (notifies) at most. */
+  mentionLimit: number;
 }
 
 function cardActivity(card: AdaptiveCard, summary: string): Partial<Activity> {
@@ -63,6 +71,29 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
   const postedCard = (r: { value: ServiceRequest; card?: PostedCard }): PostedCard => {
     if (!r.card) throw new Undeliverable(`the card of ${r.value.reference} was never posted`);
     return r.card;
+  };
+
+  /** A card's view of a praise the outbox carries (the time is not shown). */
+  const praiseOf = (tenantId: string, note: PraiseNote): Praise => ({ ...note, tenantId, at: deps.view().now });
+
+  /**
+   * The personal chat of someone thanked: the one Teams told Liaison about, or one opened through a
+   * channel of their IT team (IT staff need not have chatted with Liaison before).
+   */
+  const personalChat = async (tenantId: string, to: string, note: PraiseNote): Promise<ConversationRef> => {
+    const known = await deps.references.get({ kind: 'user', aadObjectId: to });
+    if (known) return known.reference;
+    const thanked = note.to.find((person) => person.aadObjectId === to);
+    if (thanked?.userId === undefined) throw new Undeliverable('no personal chat with the person thanked is known', true);
+    const channels = await deps.channelSettings.listForTeam(thanked.teamId);
+    for (const channel of channels) {
+      const via = await deps.references.get({ kind: 'channel', channelId: channel.channelId });
+      if (!via) continue;
+      const opened = await viaConnector(() => deps.sender.openPersonal(via.reference, thanked.userId ?? ''));
+      await deps.references.save({ target: { kind: 'user', aadObjectId: to }, reference: opened, tenantId, updatedAt: deps.view().now });
+      return opened;
+    }
+    throw new Undeliverable('no channel of the IT team is known to open a personal chat through', true);
   };
 
   const deliver = async (item: OutboxItem): Promise<PostedCard | undefined> => {
@@ -107,6 +138,28 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
         await viaConnector(() => deps.sender.send(admin.reference, { ...MessageFactory.text(n.text), textFormat: 'plain' }));
         return undefined;
       }
+      case 'praise.thanks': {
+        const chat = await personalChat(item.tenantId, n.to, n.praise);
+        const [publicName, publicPosts] = await Promise.all([deps.praise.showsName(item.tenantId, n.to), deps.praise.publicPosts(item.tenantId)]);
+        // Posted at once only if public posts are still on when the post goes out (it goes after this message).
+        const card = praiseThanksCard(praiseOf(item.tenantId, n.praise), { kind: 'recipient', publicName, publicPosts, postedIn: publicPosts ? n.postedIn : [] });
+        await viaConnector(() => deps.sender.send(chat, cardActivity(card, `${n.praise.from.name} thanked you`)));
+        return undefined;
+      }
+      case 'praise.post': {
+        const channel = await deps.references.get({ kind: 'channel', channelId: n.channelId });
+        if (!channel) throw new Undeliverable(`no address for the thanks channel ${n.channelId}: mention Liaison there once`, true);
+        // As the organisation and the people thanked wish at the time of posting: either may have changed since.
+        const [publicPosts, optedOut] = await Promise.all([deps.praise.publicPosts(item.tenantId), deps.praise.optedOut(item.tenantId)]);
+        const named = n.praise.to.filter((person) => !optedOut.has(person.aadObjectId));
+        if (!publicPosts || named.length === 0) return undefined;
+        const card = praiseThanksCard(praiseOf(item.tenantId, n.praise), { kind: 'channel', named, mentionLimit: deps.mentionLimit });
+        await viaConnector(() => deps.sender.send(channel.reference, cardActivity(card, `${n.praise.from.name} said thank you`)));
+        return undefined;
+      }
+      case 'praise.record':
+        await deps.praise.record({ ...n.praise, tenantId: item.tenantId, at: new Date(n.at) });
+        return undefined;
     }
   };
 
@@ -139,6 +192,12 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
         return tell(`user|${n.to}`, `Liaison could not reach a requester in their personal chat about ${reference} (${failure.reason}). They may have removed the app; please ask them to open Liaison again.`);
       case 'admin.notice':
         return undefined;
+      case 'praise.thanks':
+        return tell(`user|${n.to}`, `Liaison could not deliver thanks from ${n.praise.from.name} to a member of IT in their personal chat (${failure.reason}). Please ask them to open Liaison in Teams once.`);
+      case 'praise.record':
+        return undefined;
+      case 'praise.post':
+        return tell(`channel|${n.channelId}`, `Liaison could not post thanks in a thanks channel (${failure.reason}): it may have been removed from the team. Mention Liaison there with setup and press Save.`);
     }
   };
 

@@ -29,11 +29,12 @@ export class ConnectorFailure extends Error {
   }
 }
 
-/** Runs a Bot Connector call, marking its failures as the connector's. */
+/** Runs a Bot Connector call, marking its failures as the connector's (Liaison's own refusals stay Liaison's). */
 export async function viaConnector<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (isLiaisonError(error)) throw error;
     throw new ConnectorFailure(error);
   }
 }
@@ -54,6 +55,21 @@ export function classify(error: unknown, now: number = Date.now()): Failure {
   }
   // 403 (not in the conversation any more), 404 (message or conversation gone), 413 (too big), other 4xx.
   return { kind: 'permanent', reason, status, gone: status === 403 || status === 404 };
+}
+
+/** Network errors raised before a request reached the connector. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a failed send certainly left nothing behind in Teams: it failed before the connector, was
+ * refused (401), throttled (429: Teams stores nothing) or never connected. A 5xx, a timeout or a reset
+ * may come after Teams stored the message, so a message that must not appear twice is not sent again.
+ */
+export function certainlyNotSent(error: unknown): boolean {
+  if (!(error instanceof ConnectorFailure)) return true;
+  const status = statusOf(error.error);
+  if (status !== undefined) return status === 401 || status === 429;
+  return NOT_CONNECTED.has(codeOf(error.error));
 }
 
 export const RETRY_BASE_MS = 1_000;

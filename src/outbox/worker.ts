@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../lib/clock';
 import type { Logger } from '../lib/logger';
 import type { Notification } from '../requests/notifications';
-import type { OutboxItem, OutboxStore, PostedCard } from '../storage/outbox';
+import { withDeadline } from '../lib/deadline';
+import { NOT_PACED, type OutboxItem, type OutboxStore, type PostedCard } from '../storage/outbox';
 import { backoffMs, classify, type Failure } from './failures';
 import { APP_LIMITS, CONVERSATION_LIMITS, Pacer, paced, sleep } from './pacing';
 
@@ -103,6 +104,11 @@ export class OutboxWorker {
     } finally {
       for (const done of answered) done();
     }
+  }
+
+  /** Sends within the conversation's and the app's limits, waiting for a slot if need be. */
+  pacedSend<T>(pace: string, send: () => Promise<T>): Promise<T> {
+    return paced(this.conversationPacer, this.appPacer, pace, send);
   }
 
   /** A change in `tenantId` wrote to the outbox: look now rather than at the next poll. */
@@ -225,13 +231,14 @@ export class OutboxWorker {
     let item = claimed;
     let card: PostedCard | undefined;
     try {
-      card = await paced(this.conversationPacer, this.appPacer, item.pace, async () => {
+      const send = async (): Promise<PostedCard | undefined> => {
         // The pacing wait may have eaten into the lease: renew it, or leave the item to whoever took it.
         const renewed = await this.renewIfShort(item);
         if (!renewed) throw new LeaseLost();
         item = renewed;
         return withDeadline(this.options.deliver(item), DELIVERY_DEADLINE_MS);
-      });
+      };
+      card = item.pace === NOT_PACED ? await send() : await this.pacedSend(item.pace, send);
     } catch (error) {
       if (error instanceof LeaseLost) {
         logger.warn(ids, 'lease on a notification ran out before it was sent; another instance has it');
@@ -298,23 +305,4 @@ export class OutboxWorker {
     return true;
   }
 
-}
-
-/** Not answered in time: a retryable failure (the send may still arrive; the retry is at least once). */
-class DeadlineExceeded extends Error {
-  readonly code = 'DEADLINE';
-}
-
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(new DeadlineExceeded(`no answer within ${String(ms)} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

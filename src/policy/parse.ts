@@ -128,6 +128,26 @@ const Holiday = z
   .refine((day) => /^\d{4}-\d{2}-\d{2}$/.test(day) && DateTime.fromISO(day).isValid);
 const Holidays = z.array(Holiday, { error: expected('a list of dates such as ["2026-12-25"]') });
 
+const Weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], { error: expected('a weekday: "mon", "tue", "wed", "thu", "fri", "sat" or "sun"') });
+const WeeklyPost = settings(
+  { day: Weekday.optional(), time: Time.optional(), emptyWeek: z.enum(['note', 'skip'], { error: expected('"note" or "skip"') }).optional() },
+  'the weekly post, such as {"day": "fri", "time": "15:00", "emptyWeek": "note"}',
+);
+const Badges = z
+  .array(text('a badge name', 40), { error: expected('a list of 1 to 20 badge names') })
+  .min(1)
+  .max(20)
+  .superRefine(unique((badge: string) => badge.toLowerCase(), 'badge'));
+const Praise = settings(
+  {
+    badges: Badges.optional(),
+    promptsPerWeek: wholeNumber('a whole number of prompts from 0 to 50').min(0).max(50).optional(),
+    weeklyPost: WeeklyPost.optional(),
+    mentionLimit: wholeNumber('a whole number of people from 0 to 20').min(0).max(20).optional(),
+  },
+  'praise settings such as {"promptsPerWeek": 3}',
+);
+
 const PolicyFile = settings(
   {
     catalogue: Catalogue.optional(),
@@ -141,6 +161,7 @@ const PolicyFile = settings(
     serviceLevels: ServiceLevels.optional(),
     openingHours: OpeningHours.optional(),
     holidays: Holidays.optional(),
+    praise: Praise.optional(),
   },
   'an object of policy settings such as {"manyPatrons": 100}',
 );
@@ -173,6 +194,12 @@ function merge(file: z.output<typeof PolicyFile>): Policy {
     },
     openingHours: { ...base.openingHours, ...file.openingHours },
     holidays: file.holidays ?? base.holidays,
+    praise: {
+      badges: file.praise?.badges ?? base.praise.badges,
+      promptsPerWeek: file.praise?.promptsPerWeek ?? base.praise.promptsPerWeek,
+      weeklyPost: { ...base.praise.weeklyPost, ...file.praise?.weeklyPost },
+      mentionLimit: file.praise?.mentionLimit ?? base.praise.mentionLimit,
+    },
   };
 }
 

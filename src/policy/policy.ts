@@ -1,4 +1,5 @@
 import { DEFAULT_CATALOGUE, type Service } from '../catalogue';
+import { DEFAULT_PRAISE, type PraiseSettings } from '../praise/praise';
 
 /** How far something reaches (impact) or how pressing it is (urgency). */
 export type Level = 'low' | 'medium' | 'high';
@@ -55,6 +56,8 @@ export interface Policy {
   openingHours: Record<Weekday, OpeningHours | null>;
   /** Days the library is closed, as YYYY-MM-DD in the library's time zone. */
   holidays: readonly string[];
+  /** Badges, the prompt cap and the weekly thanks post's schedule. */
+  praise: PraiseSettings;
 }
 
 const weekday: OpeningHours = { open: '09:00', close: '17:00' };
@@ -92,4 +95,5 @@ export const DEFAULT_POLICY: Policy = {
   },
   openingHours: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: null, sun: null },
   holidays: [],
+  praise: DEFAULT_PRAISE,
 };

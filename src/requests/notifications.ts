@@ -4,6 +4,7 @@
 import { tellable, type TellableEvent } from './describe';
 import { describeHold } from './lifecycle';
 import type { RequestEvent, ServiceRequest } from './request';
+import type { Praise } from '../praise/praise';
 
 /** What the requester's personal message is about; the card shows the request as it is then. */
 export type UpdateKind = 'posted' | 'taken' | 'assigned' | 'asked' | 'held' | 'resumed' | 'resolved' | 'duplicate' | 'closed' | 'unreachable';
@@ -18,7 +19,19 @@ export type Notification =
   /** A message in the requester's personal chat. */
   | { kind: 'person.update'; seq: number; to: string; update: PersonalUpdate }
   /** A plain message to an admin about something only they can fix. */
-  | { kind: 'admin.notice'; seq: number; to: string; text: string };
+  | { kind: 'admin.notice'; seq: number; to: string; text: string }
+  /**
+   * Thanks, in the personal chat of one person thanked (`to`). `seq` is the request thanked for, or 0;
+   * `postedIn` names the channels it is posted in at once.
+   */
+  | { kind: 'praise.thanks'; seq: number; to: string; praise: PraiseNote; postedIn: string[] }
+  /** Thanks posted at once in a team's thanks channel. */
+  | { kind: 'praise.post'; seq: number; teamId: string; channelId: string; praise: PraiseNote }
+  /** Thanks added to its week's list (in the Praise table): no message, but as durable as the messages. */
+  | { kind: 'praise.record'; seq: number; praise: PraiseNote; at: string };
+
+/** A praise as the outbox carries it to the cards. */
+export type PraiseNote = Omit<Praise, 'tenantId' | 'at'>;
 
 /** A thread line as data; the text is written at delivery (user text made inert there). */
 export interface ThreadLine {

@@ -1,4 +1,5 @@
 import type { Service } from '../catalogue';
+import { joinNames } from '../lib/words';
 
 /** What a team channel is registered for. `services` empty means every service. */
 export interface ChannelRegistration {
@@ -14,6 +15,8 @@ export interface ChannelRegistration {
   updatedAt: Date;
   /** Since when Liaison cannot post there (removed from the team, say); saving the setup again clears it. */
   unreachableSince?: Date;
+  /** Since when it has had the weekly thanks post without a break (kept when the setup is saved again). */
+  praiseSince?: Date;
 }
 
 export interface RegistrationChoice {
@@ -50,11 +53,6 @@ export function describeRegistration(r: RegistrationChoice, catalogue: readonly 
   }
   if (r.praisePosts) parts.push('the weekly thanks post');
   return parts.length === 0 ? 'nothing yet' : joinNames(parts);
-}
-
-function joinNames(names: readonly string[]): string {
-  if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
 /**

@@ -9,6 +9,8 @@ export interface ChannelSettingsStore {
   save(registration: ChannelRegistration): Promise<void>;
   /** Every channel of the organisation that receives IT requests. */
   itChannels(tenantId: string): Promise<ChannelRegistration[]>;
+  /** Every channel of the organisation that receives the weekly thanks post. */
+  praiseChannels(tenantId: string): Promise<ChannelRegistration[]>;
   /** The organisations with a registered channel (the ones whose outbox and schedules need work). */
   tenants(): Promise<string[]>;
   /**
@@ -33,6 +35,7 @@ interface RegistrationEntity {
   updatedByName: string;
   updatedAt: Date;
   unreachableSince?: Date;
+  praiseSince?: Date;
 }
 
 function toRegistration(e: RegistrationEntity): ChannelRegistration {
@@ -47,33 +50,29 @@ function toRegistration(e: RegistrationEntity): ChannelRegistration {
     updatedBy: { aadObjectId: e.updatedById, name: e.updatedByName },
     updatedAt: new Date(e.updatedAt),
     ...(e.unreachableSince === undefined ? {} : { unreachableSince: new Date(e.unreachableSince) }),
+    ...(e.praiseSince === undefined ? {} : { praiseSince: new Date(e.praiseSince) }),
   };
 }
 
 export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
+  const list = async (filter: string): Promise<ChannelRegistration[]> => {
+    const found: ChannelRegistration[] = [];
+    for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { filter } })) found.push(toRegistration(entity));
+    return found;
+  };
+  const get = async (teamId: string, channelId: string): Promise<ChannelRegistration | undefined> => {
+    try {
+      return toRegistration(await table.getEntity<RegistrationEntity>(tableKey(teamId), tableKey(channelId)));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  };
   return {
-    async get(teamId, channelId) {
-      try {
-        return toRegistration(await table.getEntity<RegistrationEntity>(tableKey(teamId), tableKey(channelId)));
-      } catch (error) {
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    },
-    async listForTeam(teamId) {
-      const found: ChannelRegistration[] = [];
-      const filter = `PartitionKey eq '${tableKey(teamId).replace(/'/g, "''")}'`;
-      for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { filter } })) {
-        found.push(toRegistration(entity));
-      }
-      return found.sort((a, b) => a.channelName.localeCompare(b.channelName));
-    },
-    async itChannels(tenantId) {
-      const found: ChannelRegistration[] = [];
-      const filter = odata`tenantId eq ${tenantId} and itRequests eq true`;
-      for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { filter } })) found.push(toRegistration(entity));
-      return found;
-    },
+    get,
+    listForTeam: async (teamId) => (await list(odata`PartitionKey eq ${tableKey(teamId)}`)).sort((a, b) => a.channelName.localeCompare(b.channelName)),
+    itChannels: (tenantId) => list(odata`tenantId eq ${tenantId} and itRequests eq true`),
+    praiseChannels: (tenantId) => list(odata`tenantId eq ${tenantId} and praisePosts eq true`),
     async tenants() {
       const found = new Set<string>();
       for await (const entity of table.listEntities<RegistrationEntity>({ queryOptions: { select: ['tenantId'] } })) {
@@ -105,7 +104,10 @@ export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
       return undefined;
     },
     async save(r) {
-      // Settings are replaced whole; saving the same choice twice changes nothing.
+      // Settings are replaced whole; saving the same choice twice changes nothing. A weekly post that was
+      // on stays on since when it was first switched on, so that saving again never skips a week's post.
+      const before = r.praisePosts ? await get(r.teamId, r.channelId) : undefined;
+      const praiseSince = !r.praisePosts ? undefined : before?.praisePosts ? (before.praiseSince ?? before.updatedAt) : r.updatedAt;
       const entity: RegistrationEntity = {
         partitionKey: tableKey(r.teamId),
         rowKey: tableKey(r.channelId),
@@ -119,6 +121,7 @@ export function tableChannelSettings(table: TableClient): ChannelSettingsStore {
         updatedById: r.updatedBy.aadObjectId,
         updatedByName: r.updatedBy.name,
         updatedAt: r.updatedAt,
+        ...(praiseSince === undefined ? {} : { praiseSince }),
       };
       await table.upsertEntity(entity, 'Replace');
     },

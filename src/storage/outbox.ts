@@ -4,12 +4,17 @@
 // Row keys:  outbox|<at:13>|<seq:8>|<n:4>|<k:2>   pending, in the order the changes happened
 //            failed|<at:13>|<seq:8>|<n:4>|<k:2>   given up (403, 404, too old): kept for the record
 //            reported|<key>|<day>                 one report per channel, thread or person and day (create-once)
+//            sent|<key>                           thanks queued (create-once, with the praise)
+//
+// Most items are messages to Teams, paced by conversation; a `praise.record` item writes a row of the
+// Praise table instead, so that thanks reach their week's list as surely as their messages go out.
 //
 // Several instances drain the same outbox. An instance claims the oldest pending item of a conversation
 // (a lease, written with the item's etag) and works on that conversation alone until its items are gone,
 // so items of one conversation go out once and in order.
 
-import { type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import { createHash } from 'node:crypto';
+import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { Notification } from '../requests/notifications';
 import type { RequestEvent } from '../requests/request';
 import { cardKey, pad, prefixFilter, type CardEntity } from './requestRows';
@@ -45,7 +50,18 @@ export function paceKeyOf(target: { kind: 'channel'; channelId: string } | { kin
 }
 
 export function groupOf(notification: Notification): string {
-  return notification.kind === 'person.update' || notification.kind === 'admin.notice' ? `user|${notification.to}` : `thread|${pad(notification.seq, 8)}`;
+  switch (notification.kind) {
+    case 'person.update':
+    case 'admin.notice':
+    case 'praise.thanks':
+      return `user|${notification.to}`;
+    case 'praise.post':
+      return `post|${notification.channelId}`;
+    case 'praise.record':
+      return `store|${notification.praise.id}`;
+    default:
+      return `thread|${pad(notification.seq, 8)}`;
+  }
 }
 
 /**
@@ -56,6 +72,15 @@ export function outboxEntities(tenantId: string, event: Pick<RequestEvent, 'seq'
   return notifications.map((notification, k) => rowFor(tenantId, `outbox|${pad(event.at.getTime(), 13)}|${pad(event.seq, 8)}|${pad(event.n, 4)}|${pad(k, 2)}`, notification, event.at, channelId));
 }
 
+/** Items that send nothing to Teams (a row written elsewhere) are not paced. */
+export const NOT_PACED = 'none';
+
+function paceOf(notification: Notification, group: string, channelId: string | undefined): string {
+  if (notification.kind === 'praise.record') return NOT_PACED;
+  if (notification.kind === 'praise.post') return paceKeyOf({ kind: 'channel', channelId: notification.channelId });
+  return group.startsWith('thread|') && channelId !== undefined ? paceKeyOf({ kind: 'channel', channelId }) : group;
+}
+
 function rowFor(tenantId: string, rowKey: string, notification: Notification, at: Date, channelId?: string): OutboxEntity {
   const group = groupOf(notification);
   return {
@@ -64,7 +89,7 @@ function rowFor(tenantId: string, rowKey: string, notification: Notification, at
     kind: notification.kind,
     payload: JSON.stringify(notification),
     group,
-    pace: group.startsWith('thread|') && channelId !== undefined ? paceKeyOf({ kind: 'channel', channelId }) : group,
+    pace: paceOf(notification, group, channelId),
     attempts: 0,
     createdAt: at,
   };
@@ -129,9 +154,22 @@ export interface OutboxStore {
   reportOnce(failed: OutboxItem, report: { once: string; notification: Notification }, at: Date): Promise<boolean>;
 }
 
+/** Notifications queued by something other than a request change. */
+export interface NoticeQueue {
+  /**
+   * Queues notifications that no request change causes (thanks), with a create-once marker holding
+   * `payload`, in one transaction: false, and nothing queued, when the marker exists already.
+   */
+  enqueueOnce(tenantId: string, marker: { key: string; payload: string }, at: Date, notifications: readonly Notification[]): Promise<boolean>;
+  /** The payload of a marker written by enqueueOnce. */
+  marker(tenantId: string, key: string): Promise<string | undefined>;
+  /** Whether a notification of `kind` queued before `before` is still pending (or waiting for a retry). */
+  pendingBefore(tenantId: string, kind: Notification['kind'], before: Date): Promise<boolean>;
+}
+
 const asEntity = <T extends { partitionKey: string; rowKey: string }>(value: T): TableEntity<T> => value;
 
-export function tableOutbox(table: TableClient): OutboxStore {
+export function tableOutbox(table: TableClient): OutboxStore & NoticeQueue {
   /** Deletes an item this instance holds; if its lease ran out and another instance took it, that one finishes it. */
   const removeClaimed = async (item: OutboxItem): Promise<void> => {
     try {
@@ -207,6 +245,39 @@ export function tableOutbox(table: TableClient): OutboxStore {
       }
     },
 
+    async enqueueOnce(tenantId, marker, at, notifications) {
+      const partitionKey = tableKey(tenantId);
+      // The marker's key, hashed, numbers its rows: unique per marker, ordered by time like the others.
+      const n = createHash('sha256').update(marker.key).digest('hex').slice(0, 8);
+      const seq = notifications[0]?.seq ?? 0;
+      const actions: TransactionAction[] = [
+        ['create', asEntity({ partitionKey, rowKey: `sent|${marker.key}`, payload: marker.payload, at })],
+        ...notifications.map((notification, k): TransactionAction => ['create', asEntity(rowFor(tenantId, `outbox|${pad(at.getTime(), 13)}|${pad(seq, 8)}|${n}|${pad(k, 2)}`, notification, at))]),
+      ];
+      try {
+        await table.submitTransaction(actions);
+        return true;
+      } catch (error) {
+        if (isConflict(error)) return false;
+        throw error;
+      }
+    },
+
+    async pendingBefore(tenantId, kind, before) {
+      const filter = odata`PartitionKey eq ${tableKey(tenantId)} and RowKey ge ${'outbox|'} and RowKey lt ${`outbox|${pad(before.getTime(), 13)}`} and kind eq ${kind}`;
+      // Entity by entity: a page may come back empty with a continuation before a match.
+      const found = await table.listEntities({ queryOptions: { filter, select: ['rowKey'] } }).next();
+      return found.done !== true;
+    },
+
+    async marker(tenantId, key) {
+      try {
+        return (await table.getEntity<{ payload: string }>(tableKey(tenantId), `sent|${key}`)).payload;
+      } catch (error) {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      }
+    },
   };
 }
 

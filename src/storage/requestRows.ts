@@ -22,6 +22,8 @@ export const cardKey = (seq: number): string => `${requestKey(seq)}|card`;
 export const waitingKey = (seq: number): string => `waiting|${pad(seq, 8)}`;
 /** Resolved requests by the time they close by themselves. */
 export const closingKey = (closesAt: Date, seq: number): string => `closing|${pad(closesAt.getTime(), 13)}|${pad(seq, 8)}`;
+/** A resolution, by when it happened: the weekly facts read one week's range of these. */
+export const resolvedKey = (at: Date, seq: number): string => `resolved|${pad(at.getTime(), 13)}|${pad(seq, 8)}`;
 
 /** Row keys from `prefix` up to the next printable character after it. */
 export function prefixFilter(partitionKey: string, prefix: string): string {
@@ -121,6 +123,16 @@ export type IndexEntity = {
   partitionKey: string;
   rowKey: string;
   seq: number;
+};
+
+/** A request resolved at `resolvedAt`: what the weekly facts need, kept after the request moves on. */
+export type ResolvedEntity = {
+  partitionKey: string;
+  rowKey: string;
+  seq: number;
+  createdAt: Date;
+  resolvedAt: Date;
+  resolveBy: Date;
 };
 
 export type CounterEntity = {

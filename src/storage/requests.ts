@@ -15,6 +15,7 @@ import { seqOf, type RequestEvent, type RequestStatus, type ServiceRequest } fro
 import { notificationsFor } from '../requests/notifications';
 import { isOpen } from '../requests/request';
 import { outboxEntities, type PostedCard } from './outbox';
+import type { Resolution } from '../praise/weekly';
 import {
   cardKey,
   closingKey,
@@ -26,6 +27,7 @@ import {
   prefixFilter,
   requestEntity,
   requestKey,
+  resolvedKey,
   summaryEntity,
   toDraft,
   toEvent,
@@ -38,6 +40,7 @@ import {
   type CardEntity,
   type IndexEntity,
   type RequestEntity,
+  type ResolvedEntity,
   type SummaryEntity,
 } from './requestRows';
 import { LiaisonError } from '../lib/errors';
@@ -96,6 +99,8 @@ export interface RequestStore {
   waiting(tenantId: string, limit: number): Promise<IndexRow[]>;
   /** Resolved requests whose time to close by themselves has come, oldest first (a hint: check the request). */
   closingDue(tenantId: string, now: Date, limit: number): Promise<IndexRow[]>;
+  /** Requests resolved from `start` up to (not including) `end`: one row per resolution, and no other row read. */
+  resolvedBetween(tenantId: string, start: Date, end: Date): Promise<Resolution[]>;
   /** Removes an index row that no longer applies. */
   dropIndex(tenantId: string, rowKey: string): Promise<void>;
   /** The requester's requests, newest first, as many as `keep` accepts up to `limit`. */
@@ -154,6 +159,10 @@ function indexRows(after: ServiceRequest): TransactionAction[] {
   const actions: TransactionAction[] = [];
   if (after.route === undefined && isOpen(after)) actions.push(['upsert', row(waitingKey(after.seq)), 'Replace']);
   if (after.status === 'Resolved' && after.closesAt) actions.push(['upsert', row(closingKey(after.closesAt, after.seq)), 'Replace']);
+  if (after.status === 'Resolved') {
+    const resolved: ResolvedEntity = { partitionKey, rowKey: resolvedKey(after.updatedAt, after.seq), seq: after.seq, createdAt: after.createdAt, resolvedAt: after.updatedAt, resolveBy: after.resolveBy };
+    actions.push(['upsert', asEntity(resolved), 'Replace']);
+  }
   return actions;
 }
 
@@ -279,6 +288,15 @@ export function tableRequests(table: TableClient): RequestStore {
     async closingDue(tenantId, now, limit) {
       const filter = odata`PartitionKey eq ${tableKey(tenantId)} and RowKey ge ${'closing|'} and RowKey lt ${closingKey(now, INDEX_END)}`;
       return readIndex(table, filter, limit);
+    },
+
+    async resolvedBetween(tenantId, start, end) {
+      const found: Resolution[] = [];
+      const filter = odata`PartitionKey eq ${tableKey(tenantId)} and RowKey ge ${resolvedKey(start, 0)} and RowKey lt ${resolvedKey(end, 0)}`;
+      for await (const e of table.listEntities<ResolvedEntity>({ queryOptions: { filter } })) {
+        found.push({ seq: e.seq, createdAt: new Date(e.createdAt), resolvedAt: new Date(e.resolvedAt), resolveBy: new Date(e.resolveBy) });
+      }
+      return found;
     },
 
     async events(tenantId, seq) {

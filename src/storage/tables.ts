@@ -5,7 +5,7 @@ import type { StorageConfig } from '../config';
 import { timeoutPolicy } from '../lib/timeout';
 
 /** The tables Liaison uses. Each aggregate keeps its own table. */
-export const TABLE_NAMES = ['ConversationReferences', 'ChannelSettings', 'Requests'] as const;
+export const TABLE_NAMES = ['ConversationReferences', 'ChannelSettings', 'Requests', 'Praise'] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
 export interface Tables {
@@ -53,7 +53,8 @@ export function openTables(storage: ReachableStorage, prefix = ''): Tables {
 }
 
 /**
- * Teams waits about 15 s for an answer. Each attempt gets 3 s and there are at most 3 attempts, so a
+ * Teams waits about 15 s for an answer. Each attempt gets 3 s; a failing answer (5xx, a reset) is tried
+ * at most 3 times, and an attempt that times out is not tried again (the SDK gives up on an abort). So a
  * slow or failing storage account turns into a clear "not saved" within that time instead of a hang.
  */
 const tryTimeout = timeoutPolicy('liaisonTryTimeout', 3_000);

@@ -24,6 +24,7 @@ import { welcomePerson, welcomeTeam } from './handlers/onboarding';
 import { itAction } from './handlers/itActions';
 import { listFromCard, requesterAction, showMyRequests, showRequest } from './handlers/requests';
 import { saveSetup, showSetup, showStatus } from './handlers/setup';
+import { dismissPraise, previewWeeklyPost, savePraiseSettings, sendPraise, showPraiseSettings, showWeekPage, startPraise } from './handlers/praise';
 import { cardResponse, noticeResponse, type MessageInvokeResponse } from './reply';
 import type { BotServices } from './services';
 import { turnLogger } from './turnLogger';
@@ -31,11 +32,13 @@ import { turnLogger } from './turnLogger';
 type MessageRoute = (context: TurnContext, services: BotServices, scope: Scope) => Promise<void>;
 type CardRoute = (context: TurnContext, data: unknown, services: BotServices) => Promise<AdaptiveCardInvokeResponse | MessageInvokeResponse>;
 
-/** Requests are personal: in a channel, say where to make them. */
-function personalOnly(route: (context: TurnContext, services: BotServices) => Promise<void>): MessageRoute {
+const REQUESTS_ARE_PERSONAL = 'Requests are made in a personal chat with me, so only you and IT see the details. Open a chat with Liaison and type new request.';
+
+/** Requests and thanks are personal: in a channel, say where to make them. */
+function personalOnly(route: (context: TurnContext, services: BotServices) => Promise<void>, elsewhere = REQUESTS_ARE_PERSONAL): MessageRoute {
   return async (context, services, scope) => {
     if (scope === 'personal') await route(context, services);
-    else await context.sendActivity('Requests are made in a personal chat with me, so only you and IT see the details. Open a chat with Liaison and type new request.');
+    else await context.sendActivity(elsewhere);
   };
 }
 
@@ -46,6 +49,9 @@ const MESSAGE_ROUTES: Record<Command, MessageRoute> = {
   status: (context, services) => showStatus(context, services),
   'new request': personalOnly(startIntakeByMessage),
   'my requests': personalOnly(showMyRequests),
+  praise: personalOnly(startPraise, 'Thanks are sent from a personal chat with me. Open a chat with Liaison and type praise.'),
+  'praise settings': personalOnly(showPraiseSettings, 'Praise settings are personal. Open a chat with Liaison and type praise settings.'),
+  'weekly post now': (context, services) => previewWeeklyPost(context, services),
 };
 
 /** Action.Execute verbs. */
@@ -72,6 +78,10 @@ const CARD_ROUTES: ReadonlyMap<string, CardRoute> = new Map<string, CardRoute>([
   ['it.resume', itAction('resume')],
   ['it.resolve', itAction('resolve')],
   ['it.duplicate', itAction('duplicate')],
+  ['praise.send', sendPraise],
+  ['praise.dismiss', () => dismissPraise()],
+  ['praise.page', showWeekPage],
+  ['praise.settings.save', savePraiseSettings],
   ['help.show', (context, _data, services) => Promise.resolve(cardResponse(helpCard(scopeOf(context.activity), services)))],
 ]);
 

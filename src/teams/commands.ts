@@ -1,6 +1,6 @@
 import { TurnContext, type Activity } from 'botbuilder';
 
-export const COMMANDS = ['help', 'setup', 'status', 'new request', 'my requests'] as const;
+export const COMMANDS = ['help', 'setup', 'status', 'new request', 'my requests', 'praise', 'praise settings', 'weekly post now'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** Other ways people type the same command. */
@@ -10,6 +10,11 @@ const ALIASES: ReadonlyMap<string, Command> = new Map([
   ['new requests', 'new request'],
   ['requests', 'my requests'],
   ['my request', 'my requests'],
+  ['thanks', 'praise'],
+  ['kudos', 'praise'],
+  ['say thanks', 'praise'],
+  ['thanks settings', 'praise settings'],
+  ['weekly post', 'weekly post now'],
 ]);
 
 /** Where a message came from, which decides what the commands mean. */

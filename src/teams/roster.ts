@@ -5,7 +5,7 @@ import { TeamsInfo, type TurnContext } from 'botbuilder';
 import type { Person } from '../intake/draft';
 import type { Clock } from '../lib/clock';
 import type { ConversationRef } from '../storage/conversationReferences';
-import { membersOf } from './members';
+import { membersOf, type Member } from './members';
 import type { ProactiveSender } from './sender';
 
 /** Long enough to spare Teams a call per press, short enough that someone who left loses access soon. */
@@ -20,7 +20,7 @@ interface Cached<T> {
 
 export class Roster {
   private readonly membership = new Map<string, Cached<Person | undefined>>();
-  private readonly teams = new Map<string, Cached<Person[]>>();
+  private readonly teams = new Map<string, Cached<Member[]>>();
 
   constructor(
     private readonly sender: ProactiveSender,
@@ -50,13 +50,13 @@ export class Roster {
   }
 
   /** The member of the team with this AAD object id (someone to assign a request to), if there is one. */
-  async member(context: TurnContext, teamId: string, aadObjectId: string): Promise<Person | undefined> {
+  async member(context: TurnContext, teamId: string, aadObjectId: string): Promise<Member | undefined> {
     const id = aadObjectId.toLowerCase();
     return (await this.members(context, teamId)).find((m) => m.aadObjectId === id);
   }
 
   /** The team's members, for "Assign to": asked in the turn at hand, or through a stored channel address. */
-  async members(via: TurnContext | ConversationRef, teamId: string): Promise<Person[]> {
+  async members(via: TurnContext | ConversationRef, teamId: string): Promise<Member[]> {
     const cached = this.fresh(this.teams.get(teamId));
     if (cached) return cached.value;
     const members = 'activity' in via ? await membersOf(via, teamId, MEMBERS_LIMIT) : await this.sender.teamMembers(via, teamId, MEMBERS_LIMIT);

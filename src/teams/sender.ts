@@ -1,6 +1,5 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
-import type { Person } from '../intake/draft';
-import { membersOf } from './members';
+import { membersOf, type Member } from './members';
 import { LiaisonError } from '../lib/errors';
 import type { ConversationRef } from '../storage/conversationReferences';
 import { serviceUrlAllowed } from '../server/activity';
@@ -21,8 +20,13 @@ export interface ProactiveSender {
   replyInThread(channelRef: ConversationRef, threadActivityId: string, activity: Partial<Activity>): Promise<Posted>;
   /** Replaces a message Liaison posted earlier (a card updated in place). */
   update(ref: ConversationRef, activityId: string, activity: Partial<Activity>): Promise<void>;
+  /**
+   * Opens (or finds) the personal chat with a member of a team the app is in, through a reference in that
+   * team; the address of the chat is returned.
+   */
+  openPersonal(viaRef: ConversationRef, userId: string): Promise<ConversationRef>;
   /** The members of a team (at most `limit`), asked through a conversation in it. */
-  teamMembers(channelRef: ConversationRef, teamId: string, limit: number): Promise<Person[]>;
+  teamMembers(channelRef: ConversationRef, teamId: string, limit: number): Promise<Member[]>;
 }
 
 /**
@@ -97,8 +101,32 @@ export function adapterSender(adapter: CloudAdapter, appId: string, allowedServi
       });
     },
 
+    async openPersonal(viaRef, userId) {
+      checked(viaRef);
+      const tenantId = viaRef.conversation.tenantId;
+      const parameters = {
+        isGroup: false,
+        bot: viaRef.bot,
+        members: [{ id: userId }],
+        ...(tenantId === undefined ? {} : { tenantId, channelData: { tenant: { id: tenantId } } }),
+      } as ConversationParameters;
+      let conversationId = '';
+      await adapter.createConversationAsync(appId, viaRef.channelId, viaRef.serviceUrl, DEFAULT_AUDIENCE, parameters, (context) => {
+        conversationId = context.activity.conversation.id;
+        return Promise.resolve();
+      });
+      if (conversationId === '') throw new LiaisonError('SEND_FAILED', 'The Bot Connector did not return the personal chat id');
+      return {
+        serviceUrl: viaRef.serviceUrl,
+        channelId: viaRef.channelId,
+        conversation: { id: conversationId, conversationType: 'personal', ...(tenantId === undefined ? {} : { tenantId }) },
+        bot: viaRef.bot,
+        user: { id: userId },
+      };
+    },
+
     async teamMembers(channelRef, teamId, limit) {
-      let members: Person[] = [];
+      let members: Member[] = [];
       await adapter.continueConversationAsync(appId, checked(channelRef), async (context) => {
         members = await membersOf(context, teamId, limit);
       });

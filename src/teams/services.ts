@@ -7,6 +7,9 @@ import type { Policy } from '../policy/policy';
 import type { ReviewContext } from '../intake/review';
 import type { Routes } from '../jobs/routing';
 import type { Roster } from './roster';
+import type { NoticeQueue } from '../storage/outbox';
+import type { PraiseStore } from '../storage/praise';
+import type { WeeklyPoster } from '../jobs/weekly';
 
 /** What the Teams handlers need, injected once by the composition root. */
 export interface BotServices {
@@ -24,8 +27,12 @@ export interface BotServices {
   roster: Roster;
   /** Which IT channel a request goes to. */
   routes: Routes;
-  /** Wakes the outbox after a change wrote notifications. */
-  outbox: { kick(tenantId: string): void };
+  /** Wakes the outbox after a change wrote notifications; queues the notifications of thanks. */
+  outbox: { kick(tenantId: string): void } & NoticeQueue;
+  /** Thanks, who may be named in public, the prompts' cap. */
+  praise: PraiseStore;
+  /** Builds a week's thanks summary (the weekly post, its preview and its pages). */
+  weekly: Pick<WeeklyPoster, 'build'>;
   /** Posts requests that waited for an IT channel (after one was connected). */
   waiting: { post(tenantId: string): Promise<void> };
 }

@@ -51,6 +51,8 @@ const WAITING_REQUEST = {
 };
 /** The outbox posts at once when a change wakes it, else within its 2 s poll; then the page draws it. */
 const OUTBOX_MS = 10_000;
+/** What the technician thanks IT with. */
+const THANKS = 'The printer has not jammed once since. Thank you for the clear note!';
 /** A personal message that is no command. */
 const PROBLEM_SENTENCE = 'the public printer at Branch 1 is jammed again';
 
@@ -537,7 +539,7 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     assert.ok(told.includes(`Resolution note from ${me}`) && told.includes(WAITING_REQUEST.resolution), 'the resolution note');
     const closed = await press(update, /^fixed, thank you$/i, 'Thank you! REQ-0002 is closed.');
     await screenshot(p, '31-personal-fixed-closed');
-    assert.match(closed, /Status: Closed/);
+    assert.match(closed, /Would you like to thank IT for REQ-0002\?/, 'the invitation to thank IT follows the confirmation');
     assert.equal((await app!.services.requests.getRequest(config.tenantId, 2))?.value.status, 'Closed');
 
     await openConversation(p, `${config.team.name} - ${config.team.channels[0]!.name}`);
@@ -547,7 +549,65 @@ describe('e2e: Liaison in the Microsoft 365 Agents Playground', function () {
     assert.equal(await card.getByRole('button').count(), 0, 'a closed request offers IT no action');
   });
 
-  it('r. showed no error and logged no error over the run', async () => {
+  it('s. sets up General as the team\'s thanks channel: the weekly thanks post only', async () => {
+    const p = page!;
+    await openConversation(p, `${config.team.name} - General`);
+    const thread = await postMentioningBot(p, config.bot.name, 'setup');
+    const card = cardWithText(thread, 'Connect General to Liaison');
+    await card.waitFor({ timeout: ANSWER_MS });
+    await card.getByRole('checkbox', { name: /new IT requests/ }).uncheck();
+    await card.getByRole('checkbox', { name: /weekly summary of thanks/ }).check();
+    await card.getByRole('button', { name: 'Save' }).click();
+    await thread.getByText('Saved. General receives the weekly thanks post.', { exact: true }).waitFor({ timeout: ANSWER_MS });
+    await screenshot(p, '33-general-thanks-channel');
+  });
+
+  it('t. thanks Megan Bowen from the invitation, with a badge and a message, posted now in the thanks channel', async () => {
+    needs('q');
+    const p = page!;
+    await openConversation(p, 'Personal Chat');
+    const prompt = await botMessageWith(p, 'Would you like to thank IT for REQ-0002?');
+    const card = cardOf(prompt);
+    // Priya resolved REQ-0002 herself (the Playground has one person at the keyboard), so the others in IT are offered.
+    await card.getByRole('checkbox', { name: /Megan Bowen/ }).check();
+    await chooseOption(p, card.getByRole('combobox', { name: /badge/i }), 'Problem solver');
+    await card.getByRole('textbox', { name: /words of thanks/i }).fill(THANKS);
+    await card.getByRole('radio', { name: /post it now/i }).check();
+    await screenshot(p, '34-personal-thanks-filled');
+    const sent = await press(prompt, /^send thanks$/i, 'Thanks sent');
+    await screenshot(p, '35-personal-thanks-sent');
+    assert.match(sent, /Megan Bowen will get your thanks/);
+    const week = await app!.services.praise.between(config.tenantId, new Date(Date.now() - 60 * 60_000), new Date(Date.now() + 60_000));
+    assert.deepEqual(
+      week.praises.map((t) => ({ to: t.to.map((person) => person.name), badge: t.badge, message: t.message, reference: t.request?.reference })),
+      [{ to: ['Megan Bowen'], badge: 'Problem solver', message: THANKS, reference: 'REQ-0002' }],
+    );
+  });
+
+  it('u. shows the thanks in General at once, and @Liaison weekly post now previews the week there', async () => {
+    needs('s');
+    needs('t');
+    const p = page!;
+    await openConversation(p, `${config.team.name} - General`);
+    const posted = threadsWith(p, THANKS).first();
+    await posted.waitFor({ timeout: OUTBOX_MS });
+    const now = await cardOf(posted).innerText();
+    assert.match(now, new RegExp(`${config.currentUser.name} thanked .*Megan Bowen`));
+    assert.match(now, /Problem solver/);
+    await screenshot(p, '36-general-thanks-posted-now');
+
+    const thread = await postMentioningBot(p, config.bot.name, 'weekly post now');
+    const preview = cardWithText(thread, 'Thanks to IT this week');
+    await preview.waitFor({ timeout: ANSWER_MS });
+    const text = await preview.innerText();
+    assert.match(text, /Preview/);
+    assert.match(text, new RegExp(`${config.currentUser.name} thanked .*Megan Bowen`));
+    assert.ok(text.includes(THANKS) && text.includes('REQ-0002'), 'the thanks, its message and its request');
+    assert.match(text, /Requests resolved\s+1/);
+    await screenshot(p, '37-general-weekly-post-preview');
+  });
+
+  it('v. showed no error and logged no error over the run', async () => {
     const p = page!;
     assert.equal(await errorBanners(p).count(), 0, `error banners under cards: ${(await errorBanners(p).allInnerTexts()).join(' | ')}`);
     assert.equal(await p.getByText(/something went wrong|unable to reach app/i).count(), 0, 'no "Something went wrong" on the page');

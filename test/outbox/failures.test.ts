@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
-import { backoffMs, classify, ConnectorFailure, RETRY_BASE_MS, Undeliverable } from '../../src/outbox/failures';
+import { backoffMs, certainlyNotSent, classify, ConnectorFailure, RETRY_BASE_MS, Undeliverable } from '../../src/outbox/failures';
 import { LiaisonError } from '../../src/lib/errors';
 
 const NOW = Date.parse('2026-12-01T02:30:00Z');
@@ -103,6 +103,45 @@ describe('delivery failures', () => {
     it('Undeliverable is permanent, with its message as the reason, and says whether the conversation is gone', () => {
       assert.deepEqual(classify(new Undeliverable('The request card was never posted.'), NOW), { kind: 'permanent', reason: 'The request card was never posted.', gone: false });
       assert.deepEqual(classify(new Undeliverable('No address for the channel.', true), NOW), { kind: 'permanent', reason: 'No address for the channel.', gone: true });
+    });
+  });
+
+  describe('certainlyNotSent', () => {
+    // A message that must not appear twice (the weekly post) is sent again only when this says true.
+
+    it('an error that is not from the Bot Connector: nothing was sent', () => {
+      const before = [httpError(500), httpError(403), networkError('ECONNRESET'), new TypeError('x is undefined'), new LiaisonError('SEND_FAILED', 'No conversation with this person.'), new Undeliverable('No address for the channel.', true), 'a string', undefined];
+      for (const error of before) assert.equal(certainlyNotSent(error), true, String(error));
+    });
+
+    it('429 (throttled: Teams stores nothing) and 401 (our credentials refused): nothing was sent', () => {
+      assert.equal(certainlyNotSent(connectorError(429, { 'retry-after': '3' })), true);
+      assert.equal(certainlyNotSent(connectorError(429)), true);
+      assert.equal(certainlyNotSent(connectorError(401)), true);
+    });
+
+    it('a server error or a bad gateway: Teams may have stored it', () => {
+      for (const status of [500, 502, 503, 504]) assert.equal(certainlyNotSent(connectorError(status)), false, String(status));
+    });
+
+    it('a timeout: Teams may have stored it', () => {
+      assert.equal(certainlyNotSent(connectorError(408)), false, 'a 408');
+      assert.equal(certainlyNotSent(new ConnectorFailure(networkError('ETIMEDOUT'))), false, 'ETIMEDOUT');
+      // How the pipeline's per-request timeout surfaces: an AbortError, without a status or a code.
+      const aborted = Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
+      assert.equal(certainlyNotSent(new ConnectorFailure(aborted)), false, 'AbortError');
+    });
+
+    it('a reset connection: Teams may have stored it', () => {
+      assert.equal(certainlyNotSent(new ConnectorFailure(networkError('ECONNRESET'))), false);
+      assert.equal(certainlyNotSent(new ConnectorFailure(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))), false);
+    });
+
+    it('a connection refused, or a name not found: the request never left, so nothing was sent', () => {
+      for (const code of ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']) {
+        assert.equal(certainlyNotSent(new ConnectorFailure(networkError(code))), true, code);
+        assert.equal(certainlyNotSent(new ConnectorFailure(Object.assign(new Error(`connect ${code}`), { code }))), true, `${code} as a plain error`);
+      }
     });
   });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parsePolicy } from '../../src/policy/parse';
 import { DEFAULT_POLICY, type Policy } from '../../src/policy/policy';
+import { DEFAULT_PRAISE } from '../../src/praise/praise';
 
 function policyOf(json: unknown): Policy {
   const parsed = parsePolicy(json);
@@ -68,7 +69,7 @@ describe('policy file', () => {
 
   const refused: [string, unknown, string][] = [
     ['a file that is not an object', ['P1'], '(top level): expected an object of policy settings such as {"manyPatrons": 100} (got a list of 1)'],
-    ['a misspelt setting', { manyPatron: 5 }, 'manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, autoCloseDays, wording, serviceLevels, openingHours, holidays'],
+    ['a misspelt setting', { manyPatron: 5 }, 'manyPatron: unknown setting; expected one of catalogue, branches, matrix, priorityNames, manyPatrons, deadlineNearDays, autoCloseDays, wording, serviceLevels, openingHours, holidays, praise'],
     ['a misspelt nested setting', { serviceLevels: { P2: { respons: '1 hour' } } }, 'serviceLevels.P2.respons: unknown setting; expected one of response, resolution'],
     ['a duration in other words', { serviceLevels: { P2: { response: 'soon' } } }, 'serviceLevels.P2.response: expected a duration such as "4 business hours" (got "soon")'],
     ['a duration as a number', { serviceLevels: { P1: { resolution: 4 } } }, 'serviceLevels.P1.resolution: expected a duration such as "4 business hours" (got 4)'],
@@ -110,6 +111,66 @@ describe('policy file', () => {
       assert.deepEqual(problemsOf(json), [problem]);
     });
   }
+
+  describe('praise settings', () => {
+    it("are domain.md's defaults when the file names none, or names the section empty", () => {
+      assert.deepEqual(policyOf({}).praise, DEFAULT_PRAISE);
+      assert.deepEqual(policyOf({ praise: {} }).praise, DEFAULT_PRAISE);
+      assert.deepEqual(policyOf({ praise: { weeklyPost: {} } }).praise, DEFAULT_PRAISE);
+    });
+
+    it('override only what they name, the weekly post key by key, and replace the badges whole, trimmed', () => {
+      const praise = policyOf({ praise: { badges: [' Star ', 'Helper'], promptsPerWeek: 0, weeklyPost: { day: 'mon', time: '09:00' }, mentionLimit: 20 } }).praise;
+      assert.deepEqual(praise, { badges: ['Star', 'Helper'], promptsPerWeek: 0, weeklyPost: { day: 'mon', time: '09:00', emptyWeek: 'note' }, mentionLimit: 20 });
+      assert.deepEqual(policyOf({ praise: { weeklyPost: { emptyWeek: 'skip' } } }).praise, { ...DEFAULT_PRAISE, weeklyPost: { ...DEFAULT_PRAISE.weeklyPost, emptyWeek: 'skip' } });
+      assert.deepEqual(policyOf({ praise: { mentionLimit: 0 } }).praise, { ...DEFAULT_PRAISE, mentionLimit: 0 });
+    });
+
+    it('leave the rest of the policy as it was', () => {
+      assert.deepEqual({ ...policyOf({ praise: { promptsPerWeek: 5 } }), praise: DEFAULT_PRAISE }, DEFAULT_POLICY);
+    });
+
+    const weekdays = '"mon", "tue", "wed", "thu", "fri", "sat" or "sun"';
+    const refusedPraise: [string, unknown, string][] = [
+      ['a weekday spelt out', { weeklyPost: { day: 'friday' } }, `praise.weeklyPost.day: expected a weekday: ${weekdays} (got "friday")`],
+      ['a weekday in capitals', { weeklyPost: { day: 'Fri' } }, `praise.weeklyPost.day: expected a weekday: ${weekdays} (got "Fri")`],
+      ['a weekday as a number', { weeklyPost: { day: 5 } }, `praise.weeklyPost.day: expected a weekday: ${weekdays} (got 5)`],
+      ['a time in words', { weeklyPost: { time: '3pm' } }, 'praise.weeklyPost.time: expected a time "HH:mm" such as "09:00" (got "3pm")'],
+      ['a time of 24:00', { weeklyPost: { time: '24:00' } }, 'praise.weeklyPost.time: expected a time "HH:mm" such as "09:00" (got "24:00")'],
+      ['a time without its leading zero', { weeklyPost: { time: '9:00' } }, 'praise.weeklyPost.time: expected a time "HH:mm" such as "09:00" (got "9:00")'],
+      ['a time as a number', { weeklyPost: { time: 900 } }, 'praise.weeklyPost.time: expected a time "HH:mm" such as "09:00" (got 900)'],
+      ['an empty week that is neither note nor skip', { weeklyPost: { emptyWeek: 'hide' } }, 'praise.weeklyPost.emptyWeek: expected "note" or "skip" (got "hide")'],
+      ['a weekly post of null', { weeklyPost: null }, 'praise.weeklyPost: expected the weekly post, such as {"day": "fri", "time": "15:00", "emptyWeek": "note"} (got null)'],
+      ['a time zone in the weekly post', { weeklyPost: { timeZone: 'Europe/London' } }, 'praise.weeklyPost.timeZone: unknown setting; expected one of day, time, emptyWeek'],
+      ['a badge listed twice in different case', { badges: ['Thank you', 'Star', 'thank you'] }, 'praise.badges[2]: expected a unique badge ("thank you" is also at [0])'],
+      ['a badge listed twice with spaces around it', { badges: ['Star', ' Star '] }, 'praise.badges[1]: expected a unique badge ("star" is also at [0])'],
+      ['no badges', { badges: [] }, 'praise.badges: expected a list of 1 to 20 badge names (got a list of 0)'],
+      ['more than 20 badges', { badges: Array.from({ length: 21 }, (_, i) => `Badge ${i}`) }, 'praise.badges: expected a list of 1 to 20 badge names (got a list of 21)'],
+      ['badges as one string', { badges: 'Thank you, Star' }, 'praise.badges: expected a list of 1 to 20 badge names (got "Thank you, Star")'],
+      ['an empty badge', { badges: ['Star', '  '] }, 'praise.badges[1]: expected a badge name of 1 to 40 characters (got "")'],
+      ['a badge over 40 characters', { badges: ['x'.repeat(41)] }, `praise.badges[0]: expected a badge name of 1 to 40 characters (got "${'x'.repeat(41)}")`],
+      ['a misspelt praise setting', { prompts: 3 }, 'praise.prompts: unknown setting; expected one of badges, promptsPerWeek, weeklyPost, mentionLimit'],
+      ['more than 50 prompts a week', { promptsPerWeek: 51 }, 'praise.promptsPerWeek: expected a whole number of prompts from 0 to 50 (got 51)'],
+      ['a negative number of prompts', { promptsPerWeek: -1 }, 'praise.promptsPerWeek: expected a whole number of prompts from 0 to 50 (got -1)'],
+      ['a fraction of a prompt', { promptsPerWeek: 2.5 }, 'praise.promptsPerWeek: expected a whole number of prompts from 0 to 50 (got 2.5)'],
+      ['a mention limit over 20', { mentionLimit: 21 }, 'praise.mentionLimit: expected a whole number of people from 0 to 20 (got 21)'],
+      ['a mention limit as text', { mentionLimit: '10' }, 'praise.mentionLimit: expected a whole number of people from 0 to 20 (got "10")'],
+    ];
+    for (const [what, praise, problem] of refusedPraise) {
+      it(`refuses ${what}, naming the path and what is expected`, () => {
+        assert.deepEqual(problemsOf({ praise }), [problem]);
+      });
+    }
+
+    it('refuses a praise section that is not an object', () => {
+      assert.deepEqual(problemsOf({ praise: 'on' }), ['praise: expected praise settings such as {"promptsPerWeek": 3} (got "on")']);
+    });
+
+    it('lists every praise problem at once', () => {
+      const problems = problemsOf({ praise: { weeklyPost: { day: 'friday', time: '3pm', at: 'noon' }, badges: ['Star', 'star'], mentionLimit: -1 } });
+      assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['praise.badges[1]', 'praise.mentionLimit', 'praise.weeklyPost.at', 'praise.weeklyPost.day', 'praise.weeklyPost.time']);
+    });
+  });
 
   it('lists every problem at once, one per unknown key', () => {
     const problems = problemsOf({ manyPatrons: -1, colour: 'blue', font: 'serif', holidays: ['soon'] });

@@ -12,12 +12,15 @@ interface CommandHelp {
 export const PERSONAL_COMMANDS: readonly CommandHelp[] = [
   { command: 'new request', description: 'Tell IT about a problem or ask for something new; I guide you step by step' },
   { command: 'my requests', description: 'See your requests, where each one stands, and cancel one you no longer need' },
+  { command: 'praise', description: 'Thank someone in IT who helped you, privately or in the weekly thanks post' },
+  { command: 'praise settings', description: 'Choose whether thanks to you may name you in public posts' },
   { command: 'help', description: 'What I can do and what to type' },
 ];
 
 const CHANNEL_COMMANDS: readonly CommandHelp[] = [
   { command: 'setup', description: 'Choose what this channel receives: IT requests, the weekly thanks post, or both' },
   { command: 'status', description: "See what each of this team's channels is connected to" },
+  { command: 'weekly post now', description: 'Preview this week’s thanks post so far (admins)' },
   { command: 'help', description: 'Show this list' },
 ];
 

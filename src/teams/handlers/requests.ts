@@ -11,6 +11,7 @@ import { cardResponse, messageResponse, noticeCard, noticeResponse, sendCard, ty
 import { reviewContext, type BotServices } from '../services';
 import { turnLogger } from '../turnLogger';
 import { changeOnce } from './change';
+import { praisePrompt } from './praise';
 import { NOT_IDENTIFIED, ownerOf } from './identity';
 
 const LIST_LIMIT = 15;
@@ -104,9 +105,13 @@ export function requesterAction(kind: RequesterActionKind) {
         return messageResponse(outcome.reason);
       case 'stale':
         return detail(services, tenantId, seq, { text: outcome.reason, style: 'warning' });
-      case 'changed':
+      case 'changed': {
         turnLogger(context, services.logger).info({ reference: stored.value.reference, verb: kind, status: outcome.request.status }, 'request changed by its requester');
-        return detail(services, tenantId, seq, { text: DONE[kind](stored.value.reference), style: 'good' });
+        const done = { text: DONE[kind](stored.value.reference), style: 'good' } as const;
+        // A confirmed resolution is the moment to offer thanks to the people who did it.
+        const prompt = kind === 'confirm' ? await praisePrompt(context, services, outcome.request, done) : undefined;
+        return prompt ?? detail(services, tenantId, seq, done);
+      }
       case 'already':
         return detail(services, tenantId, seq, { text: DONE[kind](stored.value.reference), style: 'good' });
     }
