@@ -138,12 +138,12 @@ function forTextOf(reference: string | undefined, title: string | undefined): st
 }
 
 const OPTED_OUT = 'Your praise settings keep your name out of public posts; type praise settings to change that.';
-const PRIVATE_ONLY = 'Only you can see this.';
 const IN_THE_WEEK = "It will also appear in this week's thanks post.";
 
 /**
  * What the person thanked is told about who else sees it, as things are when it reaches them: public
- * posts may have been switched off, or no channel may have taken a thanks meant to be posted at once.
+ * posts may have been switched off, no channel may take the weekly post, or none may have taken a thanks
+ * meant to be posted at once.
  */
 export interface RecipientView {
   kind: 'recipient';
@@ -153,12 +153,16 @@ export interface RecipientView {
   publicPosts: boolean;
   /** The channels it was posted in at once (none unless the sender asked for it and one took it). */
   postedIn: readonly string[];
+  /** Whether any channel takes the weekly thanks post. */
+  weeklyPost: boolean;
 }
 
 function recipientNote(praise: Praise, view: RecipientView): string {
-  if (praise.visibility === 'private' || !view.publicPosts) return PRIVATE_ONLY;
+  const onlyThem = praise.to.length > 1 ? 'Only the people thanked can see this.' : 'Only you can see this.';
+  if (praise.visibility === 'private' || !view.publicPosts) return onlyThem;
   if (!view.publicName) return OPTED_OUT;
-  return view.postedIn.length > 0 ? `It was also posted in ${inert(joinNames(view.postedIn))}. ${IN_THE_WEEK}` : IN_THE_WEEK;
+  const notes = [...(view.postedIn.length > 0 ? [`It was also posted in ${inert(joinNames(view.postedIn))}.`] : []), ...(view.weeklyPost ? [IN_THE_WEEK] : [])];
+  return notes.length > 0 ? notes.join(' ') : onlyThem;
 }
 
 export type ThanksAudience = RecipientView | { kind: 'channel'; named: readonly Thanked[]; mentionLimit: number };
@@ -273,7 +277,7 @@ function factsOf(facts: WeeklySummary['facts']): Fact[] {
 
 function noteOf(mode: WeeklyMode): string {
   if (mode.kind === 'preview') return 'Preview: this is how the weekly post looks so far. It is not the weekly post.';
-  if (mode.kind === 'post' && mode.lateDays >= 1) return `This post is ${plural(mode.lateDays, 'day', 'days')} late: Liaison was not running at the scheduled time.`;
+  if (mode.kind === 'post' && mode.lateDays >= 1) return `This post is ${plural(mode.lateDays, 'day', 'days')} late.`;
   return '';
 }
 
@@ -282,7 +286,7 @@ function emptyOf(summary: WeeklySummary): string {
   if (summary.thanks.length > 0) return '';
   return summary.teams.length > 0
     ? "This week's thanks went to people who prefer not to be named here; they still count for their teams."
-    : 'No thanks were sent this week. When IT helps you, type praise to say thank you.';
+    : 'No thanks were shared this week. When IT helps you, type praise to say thank you.';
 }
 
 /** What differs between the post (and its preview) and a page of "show all". */

@@ -68,13 +68,17 @@ export class Sweeper {
   async sweep(): Promise<void> {
     for (const tenantId of await this.options.tenants()) {
       if (this.stopping) return;
-      try {
-        await this.routeWaiting(tenantId);
-        await this.closeResolved(tenantId);
-        await this.options.weekly?.run(tenantId);
-      } catch (error) {
-        // One organisation's trouble does not hold up the others.
-        this.options.logger.error({ err: error, tenantId }, 'sweep failed for an organisation');
+      // One job's trouble, or one organisation's, holds up neither the other jobs nor the other organisations.
+      for (const [job, run] of [
+        ['routing', () => this.routeWaiting(tenantId)],
+        ['closing', () => this.closeResolved(tenantId)],
+        ['weekly post', () => this.options.weekly?.run(tenantId)],
+      ] as const) {
+        try {
+          await run();
+        } catch (error) {
+          this.options.logger.error({ err: error, tenantId, job }, 'sweep failed for an organisation');
+        }
       }
     }
   }

@@ -140,9 +140,10 @@ export function createDelivery(deps: DeliveryDeps): { deliver: Deliver; report: 
       }
       case 'praise.thanks': {
         const chat = await personalChat(item.tenantId, n.to, n.praise);
-        const [publicName, publicPosts] = await Promise.all([deps.praise.showsName(item.tenantId, n.to), deps.praise.publicPosts(item.tenantId)]);
+        const [publicName, publicPosts, thanksChannels] = await Promise.all([deps.praise.showsName(item.tenantId, n.to), deps.praise.publicPosts(item.tenantId), deps.channelSettings.praiseChannels(item.tenantId)]);
         // Posted at once only if public posts are still on when the post goes out (it goes after this message).
-        const card = praiseThanksCard(praiseOf(item.tenantId, n.praise), { kind: 'recipient', publicName, publicPosts, postedIn: publicPosts ? n.postedIn : [] });
+        const view = { kind: 'recipient', publicName, publicPosts, postedIn: publicPosts ? n.postedIn : [], weeklyPost: thanksChannels.length > 0 } as const;
+        const card = praiseThanksCard(praiseOf(item.tenantId, n.praise), view);
         await viaConnector(() => deps.sender.send(chat, cardActivity(card, `${n.praise.from.name} thanked you`)));
         return undefined;
       }

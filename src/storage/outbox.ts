@@ -1,8 +1,10 @@
 // The outbox: notifications waiting to be delivered, kept in the tenant's partition of the Requests table
 // so that a state change and what it causes are written in one transaction.
 //
-// Row keys:  outbox|<at:13>|<seq:8>|<n:4>|<k:2>   pending, in the order the changes happened
-//            failed|<at:13>|<seq:8>|<n:4>|<k:2>   given up (403, 404, too old): kept for the record
+// Row keys:  outbox|<at:13>|<seq:8>|<n>|<k:2>     pending, in the order the changes happened; <n> is the
+//                                                 event's number (4 digits), or for thanks 8 hex digits
+//                                                 of their marker's hash
+//            failed|<at:13>|<seq:8>|<n>|<k:2>     given up (403, 404, too old): kept for the record
 //            reported|<key>|<day>                 one report per channel, thread or person and day (create-once)
 //            sent|<key>                           thanks queued (create-once, with the praise)
 //
@@ -16,6 +18,7 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { Notification } from '../requests/notifications';
+import type { Praise } from '../praise/praise';
 import type { RequestEvent } from '../requests/request';
 import { cardKey, pad, prefixFilter, type CardEntity } from './requestRows';
 import { isConflict, isNotFound, tableKey } from './tables';
@@ -163,8 +166,11 @@ export interface NoticeQueue {
   enqueueOnce(tenantId: string, marker: { key: string; payload: string }, at: Date, notifications: readonly Notification[]): Promise<boolean>;
   /** The payload of a marker written by enqueueOnce. */
   marker(tenantId: string, key: string): Promise<string | undefined>;
-  /** Whether a notification of `kind` queued before `before` is still pending (or waiting for a retry). */
-  pendingBefore(tenantId: string, kind: Notification['kind'], before: Date): Promise<boolean>;
+  /**
+   * Thanks queued from `start` up to `end` whose place in the week's list is still in the outbox: waiting
+   * for delivery or a retry, or given up on (kept as a failed row).
+   */
+  praiseQueuedBetween(tenantId: string, start: Date, end: Date): Promise<Praise[]>;
 }
 
 const asEntity = <T extends { partitionKey: string; rowKey: string }>(value: T): TableEntity<T> => value;
@@ -263,11 +269,15 @@ export function tableOutbox(table: TableClient): OutboxStore & NoticeQueue {
       }
     },
 
-    async pendingBefore(tenantId, kind, before) {
-      const filter = odata`PartitionKey eq ${tableKey(tenantId)} and RowKey ge ${'outbox|'} and RowKey lt ${`outbox|${pad(before.getTime(), 13)}`} and kind eq ${kind}`;
-      // Entity by entity: a page may come back empty with a continuation before a match.
-      const found = await table.listEntities({ queryOptions: { filter, select: ['rowKey'] } }).next();
-      return found.done !== true;
+    async praiseQueuedBetween(tenantId, start, end) {
+      const found: Praise[] = [];
+      const range = (state: string): string => odata`(RowKey ge ${`${state}|${pad(start.getTime(), 13)}`} and RowKey lt ${`${state}|${pad(end.getTime(), 13)}`})`;
+      const filter = `${odata`PartitionKey eq ${tableKey(tenantId)} and kind eq ${'praise.record'}`} and (${range('outbox')} or ${range('failed')})`;
+      for await (const entity of table.listEntities<OutboxEntity>({ queryOptions: { filter, select: ['payload'] } })) {
+        const n = JSON.parse(entity.payload) as Notification;
+        if (n.kind === 'praise.record') found.push({ ...n.praise, tenantId, at: new Date(n.at) });
+      }
+      return found;
     },
 
     async marker(tenantId, key) {

@@ -70,6 +70,8 @@ export interface PraiseStore {
   takePrompt(tenantId: string, seq: number, aadObjectId: string, week: string, cap: number, at: Date): Promise<boolean>;
   /** Claims the weekly post of a channel and week: the marker, or undefined when another instance has it. */
   claimWeekly(tenantId: string, channelId: string, week: string, owner: string, now: Date, until: Date): Promise<WeeklyMarker | undefined>;
+  /** The marker of a channel's week, if there is one. */
+  weeklyMarker(tenantId: string, channelId: string, week: string): Promise<WeeklyMarker | undefined>;
   /** Moves a claimed marker on (etag-checked); undefined when someone else changed it first. */
   updateWeekly(tenantId: string, marker: WeeklyMarker, change: Partial<Pick<WeeklyMarker, 'state' | 'owner' | 'leaseUntil' | 'activityId' | 'reason'>>): Promise<WeeklyMarker | undefined>;
 }
@@ -224,6 +226,11 @@ export function tablePraise(table: TableClient): PraiseStore {
       const current = await get<WeeklyEntity>(partitionKey, rowKey);
       if (current?.state !== 'claimed' || new Date(current.leaseUntil).getTime() > now.getTime()) return undefined;
       return this.updateWeekly(tenantId, toMarker(current), { owner, leaseUntil: until });
+    },
+
+    async weeklyMarker(tenantId, channelId, week) {
+      const found = await get<WeeklyEntity>(part(tenantId, 'weekly'), weeklyKey(channelId, week));
+      return found && toMarker(found);
     },
 
     async updateWeekly(tenantId, marker, change) {

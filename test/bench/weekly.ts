@@ -33,6 +33,7 @@ import { DEFAULT_POLICY } from '../../src/policy/policy';
 import { DEFAULT_PRAISE, lastClosedWeek, weekOf, type Praise, type PraiseWeek, type Thanked, type Visibility } from '../../src/praise/praise';
 import { referenceOf } from '../../src/requests/request';
 import { startAzurite } from '../../src/storage/azurite';
+import { tableOutbox } from '../../src/storage/outbox';
 import { praiseEntity, tablePraise } from '../../src/storage/praise';
 import { resolvedKey, type ResolvedEntity } from '../../src/storage/requestRows';
 import { tableRequests } from '../../src/storage/requests';
@@ -319,7 +320,7 @@ function unboundedTables(connectionString: string, prefix: string): Reader {
   };
 }
 
-/** The poster with the real praise and request stores; what build() does not use is a stub that fails. */
+/** The poster with the real praise, request and outbox stores; what build() does not use is a stub that fails. */
 function posterOn(tables: Reader): WeeklyPoster {
   const unused = (): Promise<never> => Promise.reject(new Error('not used by WeeklyPoster.build'));
   return new WeeklyPoster({
@@ -328,7 +329,7 @@ function posterOn(tables: Reader): WeeklyPoster {
     channelSettings: { praiseChannels: unused },
     references: { get: unused },
     sender: { send: unused },
-    queue: { pendingBefore: unused, enqueueOnce: unused },
+    queue: tableOutbox(tables.client('Requests')),
     admins: [],
     pace: unused,
     policy: DEFAULT_POLICY,

@@ -198,7 +198,7 @@ describe('praise cards', () => {
     });
 
     it('tells the person thanked who thanked them, the badge, the message, the request and who else sees it', () => {
-      const card = praiseThanksCard(praise(), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [] });
+      const card = praiseThanksCard(praise(), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [], weeklyPost: true });
       assert.deepEqual(displayTexts(card), [
         'Priya Natarajan thanked you',
         'Problem solver',
@@ -211,18 +211,21 @@ describe('praise cards', () => {
     });
 
     it('says where else the thanks goes, as things are when it arrives, and how to change a hidden name', () => {
-      const note = (visibility: Praise['visibility'], view: { publicName?: boolean; publicPosts?: boolean; postedIn?: string[] } = {}): string | undefined =>
-        displayTexts(praiseThanksCard(praise({ visibility, request: undefined, message: '' }), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [], ...view })).at(-1);
+      const note = (visibility: Praise['visibility'], view: { publicName?: boolean; publicPosts?: boolean; postedIn?: string[]; weeklyPost?: boolean } = {}): string | undefined =>
+        displayTexts(praiseThanksCard(praise({ visibility, request: undefined, message: '', to: [IVAN] }), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [], weeklyPost: true, ...view })).at(-1);
       assert.equal(note('now', { postedIn: ['Kudos', 'Wins'] }), "It was also posted in Kudos and Wins. It will also appear in this week's thanks post.");
       assert.equal(note('now'), "It will also appear in this week's thanks post.", 'no channel took it: no claim that it was posted');
       assert.equal(note('weekly'), "It will also appear in this week's thanks post.");
       assert.equal(note('private'), 'Only you can see this.');
       assert.equal(note('private', { publicName: false }), 'Only you can see this.');
       assert.equal(note('now', { publicPosts: false, postedIn: ['Kudos'] }), 'Only you can see this.', 'public posts switched off meanwhile');
+      assert.equal(note('weekly', { weeklyPost: false }), 'Only you can see this.', 'no channel takes the weekly post');
+      const several = praiseThanksCard(praise({ visibility: 'private', to: [IVAN, MEGAN] }), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [], weeklyPost: true });
+      assert.equal(displayTexts(several).at(-1), 'Only the people thanked can see this.');
       for (const visibility of ['weekly', 'now'] as const) {
         assert.equal(note(visibility, { publicName: false }), 'Your praise settings keep your name out of public posts; type praise settings to change that.');
       }
-      const bare = praiseThanksCard(praise({ request: undefined, message: '' }), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [] });
+      const bare = praiseThanksCard(praise({ request: undefined, message: '' }), { kind: 'recipient', publicName: true, publicPosts: true, postedIn: [], weeklyPost: true });
       assert.doesNotMatch(textOf(bare), /For REQ|“/, 'no empty message or request line');
     });
 
@@ -242,7 +245,7 @@ describe('praise cards', () => {
     it('shows names, badge, message and request title as typed, with mentions by plain name', () => {
       const hostile = { ...IVAN, name: `Ivan ${HOSTILE}` };
       const thanks = praise({ from: { aadObjectId: 'x', name: HOSTILE }, to: [hostile, DIEGO], message: HOSTILE, badge: HOSTILE, request: { ...REQUEST, title: HOSTILE } });
-      for (const audience of [{ kind: 'recipient', publicName: true, publicPosts: true, postedIn: [HOSTILE] }, { kind: 'channel', named: [hostile, { ...DIEGO, name: HOSTILE }], mentionLimit: 1 }] as const) {
+      for (const audience of [{ kind: 'recipient', publicName: true, publicPosts: true, postedIn: [HOSTILE], weeklyPost: true }, { kind: 'channel', named: [hostile, { ...DIEGO, name: HOSTILE }], mentionLimit: 1 }] as const) {
         const card = praiseThanksCard(thanks, audience);
         assertShownAsTyped(assertInertBesidesMentions(card), audience.kind);
         assertMentions(card, audience.kind === 'channel' ? 1 : 0);
@@ -312,15 +315,15 @@ describe('praise cards', () => {
     it('says when it is a preview or late', () => {
       const note = (mode: WeeklyMode): string => displayTexts(card(summary([thanksFor(1)]), mode))[2]!;
       assert.equal(note({ kind: 'preview' }), 'Preview: this is how the weekly post looks so far. It is not the weekly post.');
-      assert.equal(note({ kind: 'post', lateDays: 1 }), 'This post is 1 day late: Liaison was not running at the scheduled time.');
-      assert.equal(note({ kind: 'post', lateDays: 3 }), 'This post is 3 days late: Liaison was not running at the scheduled time.');
+      assert.equal(note({ kind: 'post', lateDays: 1 }), 'This post is 1 day late.');
+      assert.equal(note({ kind: 'post', lateDays: 3 }), 'This post is 3 days late.');
       assert.equal(note({ kind: 'post', lateDays: 0 }), 'Requests resolved', 'no note when on time');
     });
 
     it('in a week without thanks says so kindly, and still gives the facts', () => {
       const c = card(summary([]));
       const texts = displayTexts(c);
-      assert.ok(texts.includes('No thanks were sent this week. When IT helps you, type praise to say thank you.'));
+      assert.ok(texts.includes('No thanks were shared this week. When IT helps you, type praise to say thank you.'));
       assert.ok(texts.includes('Requests resolved'));
       assert.deepEqual(verbsOf(c), []);
       assert.deepEqual(checkCard(c), []);

@@ -193,7 +193,7 @@ describe('flow: the weekly thanks post', () => {
       }
     });
 
-    it("waits while a thanks sent before the week's end is still being stored, then posts the week with it", async () => {
+    it("includes a thanks sent before the week's end whose place in the list is still in the outbox, once", async () => {
       const clock = new TestClock();
       const [flow] = await deployment(clock);
       assert.ok(flow);
@@ -208,24 +208,23 @@ describe('flow: the weekly thanks post', () => {
       await praise(flow, { people: MARIA.aadObjectId, badge: 'Quick fix', message: 'Just in time: the self-check is back.', visibility: 'weekly' });
       await desk.settle();
       assert.ok(failing.called, "the week's row was tried");
-      assert.equal(await storedThisWeek(), 0, 'not in the week yet');
+      assert.equal(await storedThisWeek(), 0, 'not in the week’s rows yet');
 
       await sweepAt(clock, DUE, flow);
-      assert.equal(postAttempts(flow).length, 0, 'the post waits for it');
-      assert.deepEqual(await markerKeys(flow), [], 'nothing claimed meanwhile');
-      assert.ok(flow.logs.some((l) => l.msg === 'weekly thanks post waits for thanks still being stored' && l.week === WEEK.key));
+      const posts = weeklyPosts(flow);
+      assert.equal(posts.length, 1, 'the post does not wait');
+      assert.match(textOf(postCard(posts[0])), /\*\*Tess Nguyen\*\* thanked <at>Maria Lopez<\/at>\nQuick fix\n“Just in time: the self-check is back\.”/);
+      assert.equal((await markerOf(flow, ANNOUNCEMENTS, WEEK.key))?.state, 'posted');
 
+      // Once stored, the week's list has it once (the outbox row is gone, the table row is there).
       failing.restore();
       for (let tries = 0; (await storedThisWeek()) === 0; tries++) {
         assert.ok(tries < 100, 'the outbox stores it once the table answers again');
         await new Promise((resolve) => setTimeout(resolve, 50));
         await desk.settle();
       }
-      await sweepAt(clock, '2027-03-05T15:03', flow);
-      const posts = weeklyPosts(flow);
-      assert.equal(posts.length, 1, 'posted once the thanks is stored');
-      assert.match(textOf(postCard(posts[0])), /\*\*Tess Nguyen\*\* thanked <at>Maria Lopez<\/at>\nQuick fix\n“Just in time: the self-check is back\.”/);
-      assert.equal((await markerOf(flow, ANNOUNCEMENTS, WEEK.key))?.state, 'posted');
+      const built = await flow.app.services.weekly.build(TEST_TENANT_ID, WEEK);
+      assert.equal(built.summary.thanks.length, 1, 'counted once');
     });
   });
 
@@ -239,7 +238,7 @@ describe('flow: the weekly thanks post', () => {
       const posts = weeklyPosts(flow);
       assert.equal(posts.length, 2);
       for (const text of texts(posts)) {
-        assert.match(text, /No thanks were sent this week\. When IT helps you, type praise to say thank you\./);
+        assert.match(text, /No thanks were shared this week\. When IT helps you, type praise to say thank you\./);
         assert.match(text, /Requests resolved\n0/);
         assert.doesNotMatch(text, /thanked/);
       }
@@ -318,7 +317,7 @@ describe('flow: the weekly thanks post', () => {
       const posts = weeklyPosts(flow);
       assert.equal(posts.length, 2);
       for (const text of texts(posts)) {
-        assert.match(text, /This post is 2 days late: Liaison was not running at the scheduled time\./);
+        assert.match(text, /This post is 2 days late\./);
         assert.match(text, /Fri 26 Feb to Fri 5 Mar 2027/);
       }
     });
@@ -463,13 +462,13 @@ describe('flow: the weekly thanks post', () => {
       await sweepAt(clock, '2027-03-06T15:00', a, b);
       await sweepAt(clock, '2027-03-08T09:00', a, b);
       assert.equal(postAttempts(a, ANNOUNCEMENTS).length, 0, 'the killed post is not sent again');
-      assert.equal((await markerOf(a, ANNOUNCEMENTS, WEEK.key))?.state, 'sending');
+      assert.equal((await markerOf(a, ANNOUNCEMENTS, WEEK.key))?.state, 'uncertain', 'given up as uncertain once its lease ran out');
       assert.equal(postAttempts(a, GENERAL).length, 1, 'the slow post went out once');
       assert.equal((await markerOf(a, GENERAL, WEEK.key))?.state, 'posted');
     });
 
     for (const { status, stored, state, notice } of [
-      { status: 500, stored: true, state: 'uncertain', notice: /^Liaison may not have posted this week's thanks in Announcements: Teams answered with an error \(.+\) after the post was sent, so it is not sent again in case it arrived\. Please look at the channel\.$/ },
+      { status: 500, stored: true, state: 'uncertain', notice: /^Liaison may not have posted this week's thanks in Announcements: Teams answered with an error \(.+\) after it was sent, so it is not sent again in case it arrived\. Please look at the channel\.$/ },
       { status: 403, stored: false, state: 'failed', notice: /^Liaison could not post this week's thanks in Announcements \(.+\)\. It may have been removed from the team: mention Liaison there with setup and press Save\.$/ },
     ] as const) {
       it(`a post that ends ${state} (${String(status)}${stored ? ' after Teams stored it' : ''}) is told to the first admin once, in their personal chat`, async () => {
@@ -626,6 +625,57 @@ describe('flow: the weekly thanks post', () => {
       assert.equal(reply.activity?.text, 'Only Liaison admins can preview the weekly thanks post. It goes out by itself each week.');
       assert.equal(cardOf(reply.activity), undefined, 'a sentence, no card');
       assert.deepEqual(await markerKeys(flow), []);
+    });
+  });
+
+  describe('public posts switched off for the organisation', () => {
+    it('the week that closes while they are off has no post, even once they are switched on again; the preview is refused', async () => {
+      const clock = new TestClock();
+      const [flow] = await deployment(clock, 1, { admins: [MARIA.aadObjectId] });
+      assert.ok(flow);
+      await registered(flow, clock, [ANNOUNCEMENTS]);
+      await someThanks(flow);
+      await flow.app.services.praise.setPublicPosts(TEST_TENANT_ID, false, MARIA.aadObjectId, clock.set('2027-03-04T12:00'));
+
+      const before = flow.connector.calls.length;
+      await flow.post(channelMessage({ serviceUrl: flow.connector.url, from: MARIA, text: 'weekly post now', channelId: ANNOUNCEMENTS.id, channelName: ANNOUNCEMENTS.name }));
+      const replies = flow.connector.calls.slice(before).filter((c) => c.delivered);
+      assert.equal(replies.length, 1);
+      assert.match(replies[0]?.activity?.text ?? '', /^Public thanks posts are switched off for your organisation, so there is no weekly post to preview\./);
+
+      await sweepAt(clock, DUE, flow);
+      assert.equal(postAttempts(flow).length, 0, 'nothing posted while they are off');
+      assert.equal((await markerOf(flow, ANNOUNCEMENTS, WEEK.key))?.state, 'posted', 'the week is settled: it had no post');
+
+      await flow.app.services.praise.setPublicPosts(TEST_TENANT_ID, true, MARIA.aadObjectId, clock.set('2027-03-08T09:00'));
+      await sweepAt(clock, '2027-03-08T09:01', flow);
+      assert.equal(postAttempts(flow).length, 0, 'switching them on does not bring back a week that closed while they were off');
+    });
+  });
+
+  describe('bookkeeping after the send', () => {
+    it('a post Teams took is never sent again, even when marking it posted fails', async () => {
+      const clock = new TestClock();
+      const [a, b] = await deployment(clock, 2);
+      assert.ok(a && b);
+      await registered(a, clock, [ANNOUNCEMENTS]);
+      await someThanks(a);
+      // Every write of the marker as posted fails (storage down right after the send).
+      const table = a.tables.client('Praise');
+      const update = table.updateEntity.bind(table);
+      const failing = sinon.stub(table, 'updateEntity').callsFake((entity, mode, options) =>
+        (entity as { state?: string }).state === 'posted' ? Promise.reject(new RestError('Service Unavailable', { statusCode: 503 })) : update(entity, mode, options),
+      );
+      await sweepAt(clock, DUE, a);
+      failing.restore();
+      assert.equal(weeklyPosts(a).length, 1, 'posted');
+      assert.equal((await markerOf(a, ANNOUNCEMENTS, WEEK.key))?.state, 'sending', 'not marked posted');
+      assert.ok(a.logs.some((l) => l.msg === 'weekly thanks posted but not marked so; it is not sent again'));
+
+      await sweepAt(clock, '2027-03-05T15:10', a, b);
+      await sweepAt(clock, '2027-03-06T10:00', a, b);
+      assert.equal(postAttempts(a).length, 1, 'never sent again');
+      assert.equal((await markerOf(a, ANNOUNCEMENTS, WEEK.key))?.state, 'uncertain', 'given up as uncertain once its lease ran out');
     });
   });
 

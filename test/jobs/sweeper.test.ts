@@ -58,7 +58,7 @@ describe('jobs: the sweeper', () => {
     assert.equal((error.err as { message?: string } | undefined)?.message, 'Praise table unavailable');
   });
 
-  it("sweeps 'b' when reading 'a''s waiting requests fails, and 'a' is tried again on the next sweep", async () => {
+  it("when reading 'a''s waiting requests fails, still closes a's resolved requests, posts its week and sweeps 'b'", async () => {
     let down = true;
     const { sweeper, logs, calls } = sweeperOver(
       () => Promise.resolve(),
@@ -66,15 +66,16 @@ describe('jobs: the sweeper', () => {
     );
     await sweeper.sweep();
     assert.deepEqual(calls.waiting(), ['a', 'b']);
-    assert.deepEqual(calls.closingDue(), ['b'], "the rest of a's sweep waits for the next one");
-    assert.deepEqual(calls.weekly(), ['b']);
+    assert.deepEqual(calls.closingDue(), ['a', 'b'], "a's other jobs do not wait for its routing");
+    assert.deepEqual(calls.weekly(), ['a', 'b']);
     assert.deepEqual(
-      logs.filter((l) => l.level === 50).map((l) => l.tenantId),
-      ['a'],
+      logs.filter((l) => l.level === 50).map((l) => [l.tenantId, l.job]),
+      [['a', 'routing']],
     );
 
     down = false;
     await sweeper.sweep();
-    assert.deepEqual(calls.weekly(), ['b', 'a', 'b'], 'a is swept once its storage answers');
+    assert.deepEqual(calls.waiting(), ['a', 'b', 'a', 'b'], 'a is routed once its storage answers');
+    assert.equal(logs.filter((l) => l.level === 50).length, 1, 'no new error');
   });
 });

@@ -83,9 +83,9 @@ export async function praisePrompt(context: TurnContext, services: BotServices, 
     if (offered.length === 0) return undefined;
     const now = services.clock.now();
     const week = weekOf(now, settings.weeklyPost, services.timeZone);
+    const publicPosts = await services.praise.publicPosts(request.tenantId);
     if (gaveUp) return undefined;
     if (!(await services.praise.takePrompt(request.tenantId, request.seq, request.requester.aadObjectId, week.key, settings.promptsPerWeek, now))) return undefined;
-    const publicPosts = await services.praise.publicPosts(request.tenantId);
     return cardResponse(praiseCard({ token: randomUUID(), ...cardInput(services, offered, publicPosts, request), banner }));
   };
   try {
@@ -169,7 +169,7 @@ export async function sendPraise(context: TurnContext, data: unknown, services: 
     ...checked.value,
     ...(request ? { request: { seq: request.seq, reference: request.reference, title: request.answers.what.title } } : {}),
   };
-  let sent: { praise: Praise; postedIn: string[] };
+  let sent: Queued;
   try {
     sent = await queueOnce(services, draft);
   } catch (error) {
@@ -178,13 +178,14 @@ export async function sendPraise(context: TurnContext, data: unknown, services: 
   }
   services.outbox.kick(tenantId);
   log.info({ token, thanked: sent.praise.to.length, visibility: sent.praise.visibility, reference: sent.praise.request?.reference }, 'thanks sent');
-  return noticeResponse('Thanks sent', sentText(sent.praise, sent.postedIn));
+  return noticeResponse('Thanks sent', sentText(sent, publicPosts));
 }
 
-/** What the `sent|` marker keeps: the praise as first queued, and where it was posted at once. */
+/** What the `sent|` marker keeps: the praise as first queued, where it is posted at once, and whether a weekly post exists. */
 interface Queued {
   praise: Praise;
   postedIn: string[];
+  weeklyPost: boolean;
 }
 
 /**
@@ -193,24 +194,30 @@ interface Queued {
  */
 async function queueOnce(services: BotServices, draft: Omit<Praise, 'at'>): Promise<Queued> {
   const key = `praise|${tableKey(draft.from.aadObjectId)}|${draft.id}`;
+  const channels = (await services.channelSettings.praiseChannels(draft.tenantId)).filter((c) => c.unreachableSince === undefined);
+  const postNow = draft.visibility === 'now' && (await namesAnyone(services, draft)) ? postChannels(channels, draft) : [];
   // Stamped as late as possible: the weekly post waits a minute after its time for thanks still being queued.
   const praise: Praise = { ...draft, at: services.clock.now() };
-  const channels = praise.visibility === 'now' ? await thanksChannels(services, praise) : [];
-  const notifications = notificationsOf(praise, channels);
-  const queued: Queued = { praise, postedIn: channels.map((c) => c.channelName) };
-  if (await services.outbox.enqueueOnce(praise.tenantId, { key, payload: JSON.stringify(queued) }, praise.at, notifications)) return queued;
+  const queued: Queued = { praise, postedIn: postNow.map((c) => c.channelName), weeklyPost: channels.length > 0 };
+  if (await services.outbox.enqueueOnce(praise.tenantId, { key, payload: JSON.stringify(queued) }, praise.at, notificationsOf(praise, postNow))) return queued;
   const stored = await services.outbox.marker(praise.tenantId, key);
   if (stored === undefined) throw new Error('the thanks marker vanished');
   const first = JSON.parse(stored) as Queued;
-  return { praise: { ...first.praise, at: new Date(first.praise.at) }, postedIn: first.postedIn };
+  return { ...first, praise: { ...first.praise, at: new Date(first.praise.at) } };
+}
+
+/** Whether a public post may name at least one of the people thanked (the others asked not to be named). */
+async function namesAnyone(services: BotServices, praise: Omit<Praise, 'at'>): Promise<boolean> {
+  const optedOut = await services.praise.optedOut(praise.tenantId);
+  return praise.to.some((person) => !optedOut.has(person.aadObjectId));
 }
 
 /**
  * Where "post it now" goes: the thanks channel of each thanked person's team, or, when their team has
  * none, every thanks channel of the organisation (the library's kudos channel, say).
  */
-async function thanksChannels(services: BotServices, praise: Praise): Promise<ChannelRegistration[]> {
-  const all = (await services.channelSettings.praiseChannels(praise.tenantId)).filter((c) => c.unreachableSince === undefined).sort((a, b) => a.channelName.localeCompare(b.channelName, 'en-GB'));
+function postChannels(channels: readonly ChannelRegistration[], praise: Omit<Praise, 'at'>): ChannelRegistration[] {
+  const all = [...channels].sort((a, b) => a.channelName.localeCompare(b.channelName, 'en-GB'));
   const chosen = new Map<string, ChannelRegistration>();
   for (const teamId of new Set(praise.to.map((p) => p.teamId))) {
     const own = all.find((c) => c.teamId === teamId);
@@ -230,15 +237,16 @@ function notificationsOf(praise: Praise, channels: readonly ChannelRegistration[
   ];
 }
 
-function sentText(praise: Praise, postedIn: readonly string[]): string {
+function sentText({ praise, postedIn, weeklyPost }: Queued, publicPosts: boolean): string {
   const names = joinNames(praise.to.map((p) => p.name));
-  const weekly = " It will also be in this week's thanks post, unless they asked not to be named in public.";
-  const also: Record<Visibility, string> = {
-    weekly,
-    now: postedIn.length > 0 ? ` It is also posted in ${joinNames(postedIn)}.${weekly}` : ` No channel takes thanks yet, so it is not posted now.${weekly}`,
-    private: ' Only they will see it.',
-  };
-  return `${names} will get your thanks in their Teams chat.${also[praise.visibility]}`;
+  const shared = praise.visibility !== 'private' && publicPosts;
+  const notes = [
+    ...(shared && postedIn.length > 0 ? [`It is also posted in ${joinNames(postedIn)}.`] : []),
+    ...(shared && praise.visibility === 'now' && postedIn.length === 0 ? [weeklyPost ? 'It is not posted now: they asked not to be named in public posts.' : 'No channel takes thanks yet, so it is not posted now.'] : []),
+    ...(shared && weeklyPost ? ["It will also be in this week's thanks post, unless they asked not to be named in public."] : []),
+    ...(shared ? [] : ['Only they will see it.']),
+  ];
+  return [`${names} will get your thanks in their Teams chat.`, ...notes].join(' ');
 }
 
 export function dismissPraise(): Promise<AdaptiveCardInvokeResponse> {
@@ -268,8 +276,13 @@ export async function previewWeeklyPost(context: TurnContext, services: BotServi
     await context.sendActivity('Only Liaison admins can preview the weekly thanks post. It goes out by itself each week.');
     return;
   }
+  const tenantId = tenantIdOf(context);
+  if (!(await services.praise.publicPosts(tenantId))) {
+    await context.sendActivity('Public thanks posts are switched off for your organisation, so there is no weekly post to preview. An admin can switch them on with praise settings in a personal chat with me.');
+    return;
+  }
   const week = weekOf(services.clock.now(), services.policy.praise.weeklyPost, services.timeZone);
-  const { summary } = await services.weekly.build(tenantIdOf(context), week);
+  const { summary } = await services.weekly.build(tenantId, week);
   await sendCard(context, weeklyThanksCard(summary, { timeZone: services.timeZone, mentionLimit: 0, mode: { kind: 'preview' } }), 'Preview of the weekly thanks post');
 }
 
