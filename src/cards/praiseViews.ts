@@ -93,7 +93,8 @@ export function praiseCard(input: PraiseCardInput): AdaptiveCard {
     peopleValue: people.filter((c) => wanted.has(c.value)).map((c) => c.value).join(','),
     badges: input.badges.map((badge) => ({ title: badge, value: badge })),
     badge: offeredOr(typed.badge, input.badges, badgeDefault),
-    text: typed.message ?? '',
+    // Teams' input stops at the limit; a longer text (sent by other means) is shown cut, keeping the card small.
+    text: (typed.message ?? '').slice(0, 2 * MESSAGE_LIMIT),
     messageLimit: MESSAGE_LIMIT,
     visibilities: visibilities.map((value) => ({ title: VISIBILITY_TITLES[value], value })),
     visibility: offeredOr(typed.visibility, visibilities, visibilities[0] ?? 'private'),
@@ -247,7 +248,7 @@ function pageStarts(thanks: readonly PublicThanks[]): number[] {
   return starts;
 }
 
-/** "Sat 21 Nov to Fri 27 Nov 2026": the week's end is exclusive, so its last day is the one before it. */
+/** "Fri 20 Nov to Fri 27 Nov 2026": from one post to the next (the end is exclusive: a post at midnight ends the day before). */
 function periodOf(week: PraiseWeek, timeZone: string): string {
   const start = DateTime.fromJSDate(week.start, { zone: timeZone }).setLocale('en-GB');
   const last = DateTime.fromMillis(week.end.getTime() - 1, { zone: timeZone }).setLocale('en-GB');
