@@ -25,15 +25,8 @@ type ReachableStorage = Exclude<StorageConfig, { kind: 'embedded' }>;
  * (table names are letters and digits only).
  */
 export function openTables(storage: ReachableStorage, prefix = ''): Tables {
-  let sent = 0;
-  const counter: PipelinePolicy = {
-    name: 'liaisonRoundTrips',
-    sendRequest: (request, next) => {
-      sent++;
-      return next(request);
-    },
-  };
-  const { service, forTable } = clientsFor(storage, { ...BOUNDED, additionalPolicies: [...(BOUNDED.additionalPolicies ?? []), { policy: counter, position: 'perRetry' }] });
+  const counter = roundTripCounter();
+  const { service, forTable } = clientsFor(storage, { ...BOUNDED, additionalPolicies: [...(BOUNDED.additionalPolicies ?? []), { policy: counter.policy, position: 'perRetry' }] });
   const clients = new Map<TableName, TableClient>(TABLE_NAMES.map((name) => [name, forTable(prefix + name)]));
 
   return {
@@ -48,7 +41,22 @@ export function openTables(storage: ReachableStorage, prefix = ''): Tables {
     async ping(timeoutMs) {
       await service.getProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
     },
-    roundTrips: () => sent,
+    roundTrips: () => counter.count(),
+  };
+}
+
+/** A pipeline policy (per retry) that counts the HTTP requests sent: the cost measure of an action. */
+export function roundTripCounter(): { policy: PipelinePolicy; count(): number } {
+  let sent = 0;
+  return {
+    policy: {
+      name: 'liaisonRoundTrips',
+      sendRequest: (request, next) => {
+        sent++;
+        return next(request);
+      },
+    },
+    count: () => sent,
   };
 }
 

@@ -90,6 +90,16 @@ describe('flow: the weekly thanks post', () => {
     await seed(flow, [seededPraise(`${tag}1`, libraryTime('2027-03-01T11:00'), [thanked(MARIA)]), seededPraise(`${tag}2`, libraryTime('2027-03-03T16:00'), [thanked(IVAN)])]);
   }
 
+  /** `count` instances with the channels registered for the post (on Sat 27 Feb) and a few thanks in the week. */
+  async function withThanks(setup: { count?: number; channels?: readonly TestChannel[]; options?: FlowOptions } = {}): Promise<{ clock: TestClock; flows: [Flow, ...Flow[]] }> {
+    const clock = new TestClock();
+    const [first, ...others] = await deployment(clock, setup.count ?? 1, setup.options);
+    assert.ok(first);
+    await registered(first, clock, setup.channels);
+    await someThanks(first);
+    return { clock, flows: [first, ...others] };
+  }
+
   describe('on time', () => {
     /** Tess files the sample P2 request now; resolves with its reference once IT has its card. */
     async function file(flow: Flow, clock: TestClock, title: string): Promise<string> {
@@ -293,11 +303,7 @@ describe('flow: the weekly thanks post', () => {
 
   describe('late (Liaison was not running at 15:00)', () => {
     it('catches up on Saturday 10:00 without saying it is late', async () => {
-      const clock = new TestClock();
-      const [flow] = await deployment(clock);
-      assert.ok(flow);
-      await registered(flow, clock);
-      await someThanks(flow);
+      const { clock, flows: [flow] } = await withThanks();
       await sweepAt(clock, '2027-03-06T10:00', flow);
       const posts = weeklyPosts(flow);
       assert.equal(posts.length, 2);
@@ -308,11 +314,7 @@ describe('flow: the weekly thanks post', () => {
     });
 
     it('says it is late when it goes out more than a day late (Sunday 16:00)', async () => {
-      const clock = new TestClock();
-      const [flow] = await deployment(clock);
-      assert.ok(flow);
-      await registered(flow, clock);
-      await someThanks(flow);
+      const { clock, flows: [flow] } = await withThanks();
       await sweepAt(clock, '2027-03-07T16:00', flow);
       const posts = weeklyPosts(flow);
       assert.equal(posts.length, 2);
@@ -344,11 +346,8 @@ describe('flow: the weekly thanks post', () => {
 
   describe('exactly once', () => {
     it('two instances sweeping at the same instant post once per channel; sweeping again posts nothing', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2 });
+      assert.ok(b);
       await sweepAt(clock, DUE, a, b);
       assert.deepEqual(weeklyPosts(a).map((c) => c.conversationId).sort(), [ANNOUNCEMENTS.id, GENERAL.id].sort());
       await sweepAt(clock, '2027-03-05T15:02', a, b);
@@ -357,11 +356,8 @@ describe('flow: the weekly thanks post', () => {
     });
 
     it('the scheduler firing twice within the same second, on each of two instances, posts once per channel', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2 });
+      assert.ok(b);
       clock.set(DUE);
       await Promise.all([a.app.sweeper.sweep(), a.app.sweeper.sweep(), b.app.sweeper.sweep(), b.app.sweeper.sweep()]);
       assert.equal(postAttempts(a, ANNOUNCEMENTS).length, 1);
@@ -372,11 +368,8 @@ describe('flow: the weekly thanks post', () => {
 
   describe('connector failures', () => {
     it('a post stored and then answered 500 is never sent again (uncertain)', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock, [ANNOUNCEMENTS]);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2, channels: [ANNOUNCEMENTS] });
+      assert.ok(b);
       a.connector.failNext('send', 500, undefined, { deliver: true });
       await sweepAt(clock, DUE, a);
       assert.equal(weeklyPosts(a).length, 1, 'Teams has it');
@@ -388,11 +381,8 @@ describe('flow: the weekly thanks post', () => {
     });
 
     it('a 429 (nothing stored) is tried again on a later sweep once the wait is over, then posted once', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock, [ANNOUNCEMENTS]);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2, channels: [ANNOUNCEMENTS] });
+      assert.ok(b);
       a.connector.failNext('send', 429, { 'Retry-After': '2' });
       await sweepAt(clock, DUE, a);
       assert.equal(postAttempts(a).length, 1);
@@ -413,11 +403,8 @@ describe('flow: the weekly thanks post', () => {
     });
 
     it('an instance that stopped after claiming and before sending: another posts once its lease is over', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock, [ANNOUNCEMENTS]);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2, channels: [ANNOUNCEMENTS] });
+      assert.ok(b);
       const now = clock.set(DUE);
       const claimed = await a.app.services.praise.claimWeekly(TEST_TENANT_ID, ANNOUNCEMENTS.id, WEEK.key, 'stopped-instance', now, new Date(now.getTime() + 2 * 60_000));
       assert.ok(claimed);
@@ -436,11 +423,8 @@ describe('flow: the weekly thanks post', () => {
     });
 
     it('a post that reached "sending" is never sent again: not after a kill, not while a slow send is in flight', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock, [ANNOUNCEMENTS, GENERAL]);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2, channels: [ANNOUNCEMENTS, GENERAL] });
+      assert.ok(b);
 
       // Announcements: an instance marked the post as sending and was killed then.
       const now = clock.set(DUE);
@@ -585,11 +569,7 @@ describe('flow: the weekly thanks post', () => {
 
   describe('"weekly post now"', () => {
     it('previews the post for an admin, marked as a preview, without a marker; the real post still goes out', async () => {
-      const clock = new TestClock();
-      const [flow] = await deployment(clock, 1, { admins: [MARIA.aadObjectId] });
-      assert.ok(flow);
-      await registered(flow, clock, [ANNOUNCEMENTS]);
-      await someThanks(flow);
+      const { clock, flows: [flow] } = await withThanks({ count: 1, channels: [ANNOUNCEMENTS], options: { admins: [MARIA.aadObjectId] } });
 
       clock.set('2027-03-04T12:00');
       const asked = await flow.post(channelMessage({ serviceUrl: flow.connector.url, from: MARIA, text: 'weekly post now', channelId: ANNOUNCEMENTS.id, channelName: ANNOUNCEMENTS.name }));
@@ -630,11 +610,7 @@ describe('flow: the weekly thanks post', () => {
 
   describe('public posts switched off for the organisation', () => {
     it('the week that closes while they are off has no post, even once they are switched on again; the preview is refused', async () => {
-      const clock = new TestClock();
-      const [flow] = await deployment(clock, 1, { admins: [MARIA.aadObjectId] });
-      assert.ok(flow);
-      await registered(flow, clock, [ANNOUNCEMENTS]);
-      await someThanks(flow);
+      const { clock, flows: [flow] } = await withThanks({ count: 1, channels: [ANNOUNCEMENTS], options: { admins: [MARIA.aadObjectId] } });
       await flow.app.services.praise.setPublicPosts(TEST_TENANT_ID, false, MARIA.aadObjectId, clock.set('2027-03-04T12:00'));
 
       const before = flow.connector.calls.length;
@@ -655,11 +631,8 @@ describe('flow: the weekly thanks post', () => {
 
   describe('bookkeeping after the send', () => {
     it('a post Teams took is never sent again, even when marking it posted fails', async () => {
-      const clock = new TestClock();
-      const [a, b] = await deployment(clock, 2);
-      assert.ok(a && b);
-      await registered(a, clock, [ANNOUNCEMENTS]);
-      await someThanks(a);
+      const { clock, flows: [a, b] } = await withThanks({ count: 2, channels: [ANNOUNCEMENTS] });
+      assert.ok(b);
       // Every write of the marker as posted fails (storage down right after the send).
       const table = a.tables.client('Praise');
       const update = table.updateEntity.bind(table);
@@ -782,11 +755,7 @@ describe('flow: the weekly thanks post', () => {
 
   describe('setup saved again after the week ended', () => {
     it('still posts the week when the weekly post stayed on; not when it was switched off and on again', async () => {
-      const clock = new TestClock();
-      const [flow] = await deployment(clock);
-      assert.ok(flow);
-      await registered(flow, clock);
-      await someThanks(flow);
+      const { clock, flows: [flow] } = await withThanks();
       const since = async (channel: TestChannel): Promise<Date | undefined> => (await flow.app.services.channelSettings.get(LIBRARY_TEAM.id, channel.id))?.praiseSince;
       const registeredAt = await since(ANNOUNCEMENTS);
       assert.ok(registeredAt && registeredAt < WEEK.end, 'switched on in the week');
