@@ -4,9 +4,19 @@ import { DateTime } from 'luxon';
 const LOCALE = 'en-GB';
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Formatters by time zone: making one is the costly part, and every intake card asks for today. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar day (YYYY-MM-DD) it is in `timeZone` at the instant `at`. */
 export function todayIn(timeZone: string, at: Date): string {
-  return local(at, timeZone).toFormat('yyyy-MM-dd');
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /** "Tue 1 Dec 2026, 10:30" in the library's time zone. */

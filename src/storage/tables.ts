@@ -1,6 +1,6 @@
 import { TableClient, TableServiceClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { DefaultAzureCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import type { StorageConfig } from '../config';
 import { timeoutPolicy } from '../lib/timeout';
 
@@ -79,13 +79,30 @@ function clientsFor(storage: ReachableStorage, bounded: TableServiceClientOption
       forTable: (table) => TableClient.fromConnectionString(storage.connectionString, table, options),
     };
   }
-  const credential = new DefaultAzureCredential(
-    storage.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: storage.managedIdentityClientId },
-  );
+  const credential = tableCredential(storage.managedIdentityClientId);
   return {
     service: new TableServiceClient(storage.endpoint, credential, bounded),
     forTable: (table) => new TableClient(storage.endpoint, table, credential, bounded),
   };
+}
+
+/**
+ * DefaultAzureCredential, loaded when the first token is asked for: @azure/identity costs about 20 MB of
+ * memory, which a deployment reaching its tables with a connection string never needs.
+ */
+export function tableCredential(managedIdentityClientId: string | undefined): TokenCredential {
+  return new LazyCredential(managedIdentityClientId);
+}
+
+class LazyCredential implements TokenCredential {
+  private credential: Promise<TokenCredential> | undefined;
+
+  constructor(private readonly managedIdentityClientId: string | undefined) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    this.credential ??= import('@azure/identity').then(({ DefaultAzureCredential }) => new DefaultAzureCredential(this.managedIdentityClientId === undefined ? {} : { managedIdentityClientId: this.managedIdentityClientId }));
+    return (await this.credential).getToken(scopes, options);
+  }
 }
 
 function isInsecure(connectionString: string): boolean {

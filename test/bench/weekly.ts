@@ -238,6 +238,7 @@ interface Seeded {
 }
 
 const SEED_ARG = 'seed';
+const SUITE_ARG = 'suite';
 const CONNECTION_ENV = 'BENCH_WEEKLY_CONNECTION';
 
 /** Writes a history (`counts` praise rows per week) and the resolutions and name settings into the tables of `prefix`. */
@@ -407,14 +408,11 @@ async function main(): Promise<void> {
   if (!(WEEK_ROWS > 0 && HISTORY >= WEEK_ROWS)) throw new Error('BENCH_WEEKLY_WEEK must be positive and at most BENCH_WEEKLY_HISTORY');
   const connection = process.env[CONNECTION_ENV];
   if (process.argv[2] === SEED_ARG && connection !== undefined) {
-    const seeded = await seedAll(connection);
-    await new Promise<void>((resolve, reject) => {
-      process.send?.(seeded, undefined, {}, (error: Error | null) => {
-        if (error) reject(error);
-        else resolve();
-      });
-    });
-    process.disconnect();
+    await tellParent(await seedAll(connection));
+    return;
+  }
+  if (process.argv[2] === SUITE_ARG && connection !== undefined) {
+    await tellParent(await forSuite(connection));
     return;
   }
   const azurite = await startAzurite(LOCATION === undefined ? {} : { location: LOCATION });
@@ -423,6 +421,63 @@ async function main(): Promise<void> {
   } finally {
     await azurite.stop();
   }
+}
+
+async function tellParent(message: object): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    process.send?.(message, undefined, {}, (error: Error | null) => {
+      if (error) reject(error);
+      else resolve();
+    });
+  });
+  process.disconnect();
+}
+
+/** What one run of `npm run bench`'s weekly post scenario reports (test/bench/suite/weeklyPost.ts). */
+export interface SuiteFigures {
+  buildP50Ms: number;
+  buildMaxMs: number;
+  cardP50Ms: number;
+  rowsRead: number;
+  weekRows: number;
+  roundTrips: number;
+  cardBytes: number;
+  peakRssMb: number;
+  seededS?: number;
+}
+
+/**
+ * The suite's run: the history is seeded once into the suite's Azurite (a child process, the first time),
+ * then this process only builds and renders, so that its peak RSS is the build's.
+ */
+async function forSuite(connectionString: string): Promise<SuiteFigures> {
+  const tables = openTables({ kind: 'connectionString', connectionString }, PREFIX);
+  // The seeding writes the control's tables too.
+  await Promise.all([tables, openTables({ kind: 'connectionString', connectionString }, CONTROL_PREFIX)].map((t) => t.ensureCreated()));
+  const marker = tables.client('Praise');
+  let seededS: number | undefined;
+  try {
+    await marker.getEntity('bench', 'seeded');
+  } catch {
+    seededS = (await seedInChild(connectionString)).seconds;
+    await marker.upsertEntity({ partitionKey: 'bench', rowKey: 'seeded' });
+  }
+  const week = weeksOfHistory()[MEASURED];
+  if (!week) throw new Error('no measured week');
+  const measured = await measure('weekly post', unboundedTables(connectionString, PREFIX), week);
+  if (!measured.rowsRead.every((n) => n === WEEK_ROWS)) throw new Error(`the builds read ${measured.rowsRead.join(', ')} praise rows; the week has ${String(WEEK_ROWS)}`);
+  const row = measured.row;
+  return {
+    buildP50Ms: Number(row.buildP50Ms),
+    buildMaxMs: Number(row.buildMaxMs),
+    cardP50Ms: Number(row.cardP50Ms),
+    rowsRead: Number(row.rowsRead),
+    weekRows: WEEK_ROWS,
+    roundTrips: Number(row.roundTrips),
+    cardBytes: Number(row.cardBytes),
+    peakRssMb: Number(row.peakRssMb),
+    ...(seededS === undefined ? {} : { seededS }),
+  };
 }
 
 async function bench(connectionString: string, azuritePid: number | undefined): Promise<void> {

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TEST_BOT_APP_ID, TEST_TENANT_ID, personalMessage } from '../support/activities';
 import { startFlow, type Flow } from '../support/flow';
+import { tableCredential } from '../../src/storage/tables';
 import { authSettings, clearOpenIdCache, clearOutboundTokens, startOpenIdServer, type OpenIdServer } from '../support/openIdServer';
 
 interface IdentityEndpoint {
@@ -77,6 +78,14 @@ describe('flow: running as a user-assigned managed identity', () => {
       if (value === undefined) Reflect.deleteProperty(process.env, name);
       else process.env[name] = value;
     }
+  });
+
+  it('gets its Table storage token from the same endpoint for its client id (the identity library loaded only then)', async () => {
+    const token = await tableCredential('table-client-id').getToken('https://storage.azure.com/.default');
+    assert.equal(token?.token, identity.token);
+    const asked = identity.requests.find((r) => r.url.searchParams.get('client_id') === 'table-client-id');
+    assert.ok(asked, 'asked for the identity of its client id');
+    assert.match(asked.url.searchParams.get('resource') ?? '', /^https:\/\/storage\.azure\.com/);
   });
 
   it('gets its Bot Framework token from the identity endpoint, for its client id, and replies with it', async () => {
