@@ -97,9 +97,9 @@ function loadScenario(id: LoadKind, name: string): Scenario {
   return { id, name, run: (env) => runLoad(env, id) };
 }
 
-export const baselineA = loadScenario('baseline-a', 'Baseline A: bare bot, one text reply');
-export const baselineB = loadScenario('baseline-b', 'Baseline B: bare bot, 1 read + 1 write + 1 card');
-export const intakeStep = loadScenario('intake-step', 'Liaison intake step (Next/Back)');
-export const itAction = loadScenario('it-action', 'Liaison IT action (take/hold/resume)');
+const baselineA = loadScenario('baseline-a', 'Baseline A: bare bot, one text reply');
+const baselineB = loadScenario('baseline-b', 'Baseline B: bare bot, 1 read + 1 write + 1 card');
+const intakeStep = loadScenario('intake-step', 'Liaison intake step (Next/Back)');
+const itAction = loadScenario('it-action', 'Liaison IT action (take/hold/resume)');
 
 export const LOAD_SCENARIOS: Scenario[] = [baselineA, baselineB, intakeStep, itAction];
