@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { createApp, type App } from '../../src/app';
 import { createLogger } from '../../src/lib/logger';
 import { openTables, type Tables } from '../../src/storage/tables';
-import { cardAction, type CardActionParams } from '../support/activities';
-import { P2_ANSWERS, TIME_ZONE, actionOf, type Card } from '../support/intakeData';
+import { USERS, cardAction, type CardActionParams, type TestChannel, type TestUser } from '../support/activities';
+import { P2_ANSWERS, TIME_ZONE, actionOf, today, type Card } from '../support/intakeData';
 
 export type Row = Record<string, number | string>;
 
@@ -69,6 +69,35 @@ export async function fillToReview(press: (verb: string, data: Record<string, un
   card = await press('intake.next', { ...actionOf(card, 'intake.next'), ...P2_ANSWERS.impact });
   card = await press('intake.next', { ...actionOf(card, 'intake.next'), ...P2_ANSWERS.urgency });
   return press('intake.next', { ...actionOf(card, 'intake.next'), ...P2_ANSWERS.risks });
+}
+
+/** An IT channel for one service, and the technician who files requests about it. */
+export interface Desk {
+  service: string;
+  channel: TestChannel;
+  technician: TestUser;
+}
+
+/**
+ * Connects each desk's channel for its service (setup saved by the IT manager) and files `count` P2
+ * requests over the desks in turn; resolves with each request's reference and desk.
+ */
+export async function fileAtDesks<D extends Desk>(press: (p: CardActionParams) => Promise<Card>, serviceUrl: string, desks: readonly D[], count: number): Promise<{ reference: string; desk: D }[]> {
+  for (const { channel, service } of desks) {
+    const conversation = { kind: 'channel', channelId: channel.id, threadId: `setup-${channel.id}` } as const;
+    await press({ serviceUrl, from: USERS.manager, verb: 'setup.save', conversation, data: { itRequests: 'true', services: service, praisePosts: 'false' } });
+  }
+  const filed: { reference: string; desk: D }[] = [];
+  for (let i = 0; i < count; i++) {
+    const desk = desks[i % desks.length];
+    if (desk === undefined) throw new Error('no desk to file at');
+    const at = (verb: string, data: Record<string, unknown>): Promise<Card> => press({ serviceUrl, from: desk.technician, verb, data });
+    const review = await fillToReview(at, { ...P2_ANSWERS.what, startedOn: today(), service: desk.service });
+    const reference = /REQ-\d+/.exec(JSON.stringify(await at('intake.submit', actionOf(review, 'intake.submit'))))?.[0];
+    if (reference === undefined) throw new Error('the submit answer names no reference');
+    filed.push({ reference, desk });
+  }
+  return filed;
 }
 
 /** The `p`th percentile of ascending `sorted` values (NaN for none). */

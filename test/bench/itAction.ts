@@ -17,10 +17,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_CATALOGUE } from '../../src/catalogue';
 import { startAzurite } from '../../src/storage/azurite';
-import { LIBRARY_TEAM, TEST_TENANT_ID, USERS, rosterEntry, teamChannelList, type TestChannel, type TestUser } from '../support/activities';
+import { LIBRARY_TEAM, TEST_TENANT_ID, USERS, rosterEntry, teamChannelList, type TestUser } from '../support/activities';
 import { TEAMS_APP_WINDOWS, TEAMS_CONVERSATION_WINDOWS, startFakeConnector, type FakeConnector, type RateWindow, type RecordedCall } from '../support/fakeConnector';
-import { P2_ANSWERS, actionOf, today, type Card } from '../support/intakeData';
-import { fillToReview, latency, report, run, startApp, type BenchApp, type Pressed, type Row } from './common';
+import { actionOf, type Card } from '../support/intakeData';
+import { fileAtDesks, latency, report, run, startApp, type BenchApp, type Desk, type Pressed, type Row } from './common';
 
 const PRESSES = Number(process.env.BENCH_IT_PRESSES ?? 300);
 const ACTIONS = Number(process.env.BENCH_IT_ACTIONS ?? 200);
@@ -35,12 +35,6 @@ const IT_STAFF = [USERS.itStaff, USERS.manager];
 const HOLD = { holdReason: 'vendor', holdNote: 'Waiting for a replacement reader.' };
 const ARRIVAL_TIMEOUT_MS = 15_000;
 const POSTS: readonly RecordedCall['kind'][] = ['send', 'reply', 'update', 'createConversation'];
-
-interface Desk {
-  service: string;
-  channel: TestChannel;
-  technician: TestUser;
-}
 
 interface Request {
   reference: string;
@@ -97,19 +91,7 @@ async function openDesks(connectionString: string, prefix: string, background: b
   const bench = await startApp(connectionString, prefix, background);
   const serviceUrl = connector.url;
 
-  for (const { channel, service } of DESK_LIST) {
-    const conversation = { kind: 'channel', channelId: channel.id, threadId: `setup-${channel.id}` } as const;
-    await bench.press({ serviceUrl, from: USERS.manager, verb: 'setup.save', conversation, data: { itRequests: 'true', services: service, praisePosts: 'false' } });
-  }
-  const filed: { reference: string; desk: Desk }[] = [];
-  for (let i = 0; i < REQUESTS; i++) {
-    const desk = DESK_LIST[i % DESK_LIST.length]!;
-    const press = async (verb: string, data: Record<string, unknown>): Promise<Card> => (await bench.press({ serviceUrl, from: desk.technician, verb, data })).card;
-    const review = await fillToReview(press, { ...P2_ANSWERS.what, startedOn: today(), service: desk.service });
-    const reference = /REQ-\d+/.exec(JSON.stringify(await press('intake.submit', actionOf(review, 'intake.submit'))))?.[0];
-    if (reference === undefined) throw new Error('the submit answer names no reference');
-    filed.push({ reference, desk });
-  }
+  const filed = await fileAtDesks(async (p) => (await bench.press(p)).card, serviceUrl, DESK_LIST, REQUESTS);
 
   const posted = (): number => connector.calls.filter((c) => c.kind === 'createConversation' && c.delivered).length;
   for (let pass = 0; !background && pass < 10 && posted() < REQUESTS; pass++) await bench.app.outbox.drain();

@@ -11,10 +11,10 @@ import { createApp, type App } from '../../../src/app';
 import { DEFAULT_CATALOGUE } from '../../../src/catalogue';
 import { createLogger } from '../../../src/lib/logger';
 import { openTables, type Tables } from '../../../src/storage/tables';
-import { LIBRARY_TEAM, TEST_TENANT_ID, USERS, cardAction, rosterEntry, teamChannelList, type CardActionParams, type TestChannel, type TestUser } from '../../support/activities';
+import { LIBRARY_TEAM, TEST_TENANT_ID, USERS, cardAction, rosterEntry, teamChannelList, type CardActionParams, type TestUser } from '../../support/activities';
 import { startFakeConnector } from '../../support/fakeConnector';
 import { P2_ANSWERS, TIME_ZONE, actionOf, today, type Card } from '../../support/intakeData';
-import { fillToReview } from '../common';
+import { fileAtDesks, type Desk } from '../common';
 import { answeredCard, type Slot, type Target } from './presses';
 
 interface Liaison {
@@ -96,12 +96,6 @@ export async function startIntakeTarget(connectionString: string, prefix: string
 const IT_STAFF = [USERS.itStaff, USERS.manager];
 const POST_TIMEOUT_MS = 15_000;
 
-interface Desk {
-  service: string;
-  channel: TestChannel;
-  technician: TestUser;
-}
-
 /**
  * Liaison with `count` requests in IT channels, each card posted, pressed by IT staff in turn. Its own
  * fake Bot Connector answers the roster and the posts (no rate limits: the outbox is not measured here).
@@ -118,19 +112,7 @@ export async function startItTarget(connectionString: string, prefix: string, co
   const serviceUrl = connector.url;
   const liaison = await startLiaison(connectionString, prefix);
 
-  for (const { channel, service } of desks) {
-    const conversation = { kind: 'channel', channelId: channel.id, threadId: `setup-${channel.id}` } as const;
-    await liaison.press({ serviceUrl, from: USERS.manager, verb: 'setup.save', conversation, data: { itRequests: 'true', services: service, praisePosts: 'false' } });
-  }
-  const filed: { reference: string; desk: Desk }[] = [];
-  for (let i = 0; i < count; i++) {
-    const desk = desks[i % desks.length]!;
-    const press = (verb: string, data: Record<string, unknown>): Promise<Card> => liaison.press({ serviceUrl, from: desk.technician, verb, data });
-    const review = await fillToReview(press, { ...P2_ANSWERS.what, startedOn: today(), service: desk.service });
-    const reference = /REQ-\d+/.exec(JSON.stringify(await press('intake.submit', actionOf(review, 'intake.submit'))))?.[0];
-    if (reference === undefined) throw new Error('the submit answer names no reference');
-    filed.push({ reference, desk });
-  }
+  const filed = await fileAtDesks((p) => liaison.press(p), serviceUrl, desks, count);
 
   const posted = (): number => connector.calls.filter((c) => c.kind === 'createConversation' && c.delivered).length;
   for (let pass = 0; pass < 10 && posted() < count; pass++) await liaison.app.outbox.drain();
